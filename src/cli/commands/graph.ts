@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import { buildGraph } from '../../graph/build.js';
+import { GRAPH_FORMATS } from '../../report/index.js';
+import type { CliIo } from '../io.js';
+import { ensureSomethingRead, exitCodeForProblems, loadSource, reportProblems } from '../load-source.js';
+import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+
+const FORMATS = Object.keys(GRAPH_FORMATS);
+
+export function graphCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = new Command('graph')
+    .description('print the whole ConfigMap/Secret reference graph: every workload, container, config, key and how a change reaches it')
+    .addHelpText('after', `
+Examples:
+  kstale graph -f k8s/                       # table of every reference
+  kstale graph -f k8s/ -o json > graph.json  # the kstale/v1 Graph document
+  kstale graph -f k8s/ -o dot | dot -Tsvg > graph.svg
+  helm template my-release ./chart | kstale graph -f - -o mermaid`);
+  addSourceOptions(command, FORMATS).action(async (options: SourceOptions) => {
+    checkFormat(options.output, FORMATS);
+    const now = resolveNow(options.now, io);
+    const loaded = await loadSource(options, io, now);
+    reportProblems(loaded.problems, io);
+    ensureSomethingRead(loaded);
+    const { graph } = buildGraph(loaded.objects, loaded.source);
+    io.stdout(GRAPH_FORMATS[options.output]!(graph, renderOptionsFor(options, io)));
+    setExitCode(exitCodeForProblems(loaded.problems));
+  });
+  return command;
+}

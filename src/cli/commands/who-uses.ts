@@ -1,0 +1,39 @@
+import { Command, Option } from 'commander';
+import { buildGraph } from '../../graph/build.js';
+import { whoUses, type ConfigQuery } from '../../graph/queries.js';
+import { WHO_USES_FORMATS } from '../../report/index.js';
+import type { CliIo } from '../io.js';
+import { DEFAULT_NAMESPACE, ensureSomethingRead, exitCodeForProblems, loadSource, reportProblems } from '../load-source.js';
+import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+import { parseConfigTarget } from '../target.js';
+
+const FORMATS = Object.keys(WHO_USES_FORMATS);
+
+type WhoUsesOptions = SourceOptions & { key?: string; kind?: string };
+
+export function whoUsesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = new Command('who-uses')
+    .description('list every workload and container that uses a ConfigMap or Secret, how, and whether a change reaches it live or needs a restart')
+    .argument('<config>', 'configmap/NAME, cm/NAME, secret/NAME (kubectl spellings), or NAME with --kind')
+    .option('--key <key>', 'only references that read this key (or the whole config)')
+    .addOption(new Option('--kind <kind>', 'kind of a bare NAME').choices(['configmap', 'cm', 'secret']))
+    .addHelpText('after', `
+Examples:
+  kstale who-uses configmap/app-config -n shop -f k8s/
+  kstale who-uses secret/db-credentials --key password -A -f k8s/
+  kstale who-uses cm/app-config -n shop -f k8s/ -o json`);
+  addSourceOptions(command, FORMATS).action(async (target: string, options: WhoUsesOptions) => {
+    checkFormat(options.output, FORMATS);
+    const { kind, name } = parseConfigTarget(target, options.kind);
+    const now = resolveNow(options.now, io);
+    const loaded = await loadSource(options, io, now);
+    reportProblems(loaded.problems, io);
+    ensureSomethingRead(loaded);
+    const { index } = buildGraph(loaded.objects, loaded.source);
+    const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : options.namespace ?? DEFAULT_NAMESPACE, key: options.key ?? null };
+    const answer = whoUses(index, query);
+    io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer }, renderOptionsFor(options, io)));
+    setExitCode(exitCodeForProblems(loaded.problems));
+  });
+  return command;
+}

@@ -1,0 +1,44 @@
+import type { K8sObject } from '../model/object.js';
+import type { SourceInfo } from '../model/graph.js';
+import { KstaleError } from '../model/errors.js';
+import { describeProblem, type Problem } from '../model/problem.js';
+import { loadManifests } from '../sources/manifests/index.js';
+import type { CliIo } from './io.js';
+import type { SourceOptions } from './options.js';
+
+export type LoadedSource = { objects: K8sObject[]; problems: Problem[]; source: SourceInfo };
+
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Reads objects from `-f` paths (or, without them, the cluster) and keeps the namespaces asked for. */
+export async function loadSource(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
+  if (!options.filename || options.filename.length === 0) {
+    throw new KstaleError('usage', 'no -f/--filename given, and this version does not read a live cluster yet', {
+      hint: 'give manifests or a `kubectl get … -o json` dump: kstale … -f DIR (or -f - for stdin)',
+    });
+  }
+  const loaded = loadManifests(options.filename, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin });
+  const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
+  const objects = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now } };
+}
+
+/** One line per problem on stderr; errors and warnings are labelled, notices are not. */
+export function reportProblems(problems: readonly Problem[], io: CliIo): void {
+  for (const problem of problems) {
+    const label = problem.severity === 'notice' ? '' : `${problem.severity}: `;
+    io.stderr(`kstale: ${label}${describeProblem(problem)}\n`);
+  }
+}
+
+/** Exit 2 when any input could not be read, even though the rest was answered. */
+export function exitCodeForProblems(problems: readonly Problem[]): 0 | 2 {
+  return problems.some((problem) => problem.severity === 'error') ? 2 : 0;
+}
+
+export function ensureSomethingRead(loaded: LoadedSource): void {
+  const errors = loaded.problems.filter((problem) => problem.severity === 'error');
+  if (loaded.objects.length === 0 && errors.length > 0) {
+    throw new KstaleError('input', 'no input could be read', { hint: 'see the errors above' });
+  }
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isKstaleError } from '../model/errors.js';
+import { graphCommand } from './commands/graph.js';
+import { whoUsesCommand } from './commands/who-uses.js';
+import { processIo, type CliIo } from './io.js';
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('kstale')
+    .description('Which workloads use which ConfigMaps and Secrets, which pods hold stale config, and what to restart.')
+    .version(packageVersion(), '--version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  for (const command of [whoUsesCommand(io, setExitCode), graphCommand(io, setExitCode)]) {
+    program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 findings, 2 usage/input/cluster errors. */
+export async function main(argv: readonly string[], injected?: CliIo): Promise<number> {
+  const io = injected ?? (await processIo());
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  try {
+    await buildProgram(io, (code) => (exitCode = code)).parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isKstaleError(error)) {
+      io.stderr(`kstale: error: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
+      if (debug && error.cause) io.stderr(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+      return 2;
+    }
+    if (debug) throw error;
+    io.stderr(`kstale: internal error: ${(error as Error).message ?? String(error)}\n  (this is a bug; run again with --debug for the stack trace)\n`);
+    return 2;
+  }
+}

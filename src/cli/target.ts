@@ -1,0 +1,22 @@
+import { KstaleError } from '../model/errors.js';
+
+const KIND_SPELLINGS: Readonly<Record<string, 'ConfigMap' | 'Secret'>> = {
+  configmap: 'ConfigMap',
+  configmaps: 'ConfigMap',
+  cm: 'ConfigMap',
+  secret: 'Secret',
+  secrets: 'Secret',
+};
+
+/** Reads a `who-uses`/`--uses` target the way kubectl does: `cm/x`, `configmaps/x`, `Secret/y`, or a name with --kind. */
+export function parseConfigTarget(target: string, kindOption?: string): { kind: 'ConfigMap' | 'Secret'; name: string } {
+  const slash = target.indexOf('/');
+  const kindWord = slash >= 0 ? target.slice(0, slash) : kindOption;
+  const name = slash >= 0 ? target.slice(slash + 1) : target;
+  const usage = 'write it as configmap/NAME, cm/NAME or secret/NAME (or NAME with --kind configmap|secret)';
+  if (kindWord === undefined) throw new KstaleError('usage', `"${target}" names no kind`, { hint: usage });
+  const kind = KIND_SPELLINGS[kindWord.toLowerCase()];
+  if (!kind) throw new KstaleError('usage', `"${kindWord}" is not a ConfigMap or Secret kind`, { hint: usage });
+  if (!name || name.includes('/')) throw new KstaleError('usage', `"${target}" has no valid name`, { hint: usage });
+  return { kind, name };
+}

@@ -1,0 +1,235 @@
+import { asArray, asString, isRecord, type Origin } from '../model/object.js';
+import type { ContainerType, Reference, Update, Via } from '../model/graph.js';
+import { makeRef, type ConfigKind, type Ref } from '../model/refs.js';
+
+export type PodSpecContext = Readonly<{
+  workload: Ref;
+  namespace: string;
+  /** File of the workload, and where its declaration starts. */
+  origin: Origin | null;
+  lineOf?: (node: object) => number | undefined;
+}>;
+
+/** A reference with no name cannot be resolved: reported, never guessed. */
+export type UnnamedReference = Readonly<{ workload: Ref; field: string; origin: Origin | null }>;
+
+export type PodSpecReferences = { references: Reference[]; unnamed: UnnamedReference[] };
+
+const CONTAINER_LISTS: readonly [string, ContainerType][] = [
+  ['containers', 'container'],
+  ['initContainers', 'initContainer'],
+  ['ephemeralContainers', 'ephemeralContainer'],
+];
+
+type ConfigItem = Readonly<{ key: string; path: string; node: object }>;
+type ConfigSource = Readonly<{ kind: ConfigKind; name: string; optional: boolean; items: readonly ConfigItem[]; node: object }>;
+type ConfigVolume = Readonly<{ name: string; via: 'volume' | 'projected'; sources: readonly ConfigSource[]; node: object }>;
+
+function originAt(ctx: PodSpecContext, ...nodes: (object | undefined)[]): Origin | null {
+  if (!ctx.origin) return null;
+  for (const node of nodes) {
+    const line = node && ctx.lineOf?.(node);
+    if (line) return { file: ctx.origin.file, line };
+  }
+  return ctx.origin;
+}
+
+function blankReference(ctx: PodSpecContext): Omit<Reference, 'config' | 'via' | 'update' | 'origin'> {
+  return {
+    workload: ctx.workload,
+    container: null,
+    containerType: null,
+    key: null,
+    optional: false,
+    envVar: null,
+    prefix: null,
+    volume: null,
+    mountPath: null,
+    subPath: false,
+    protectedBy: null,
+  };
+}
+
+/** `{name, items, optional}` of a configMap/secret volume or projected source. */
+function readConfigSource(kind: ConfigKind, source: Record<string, unknown>, nameField: string): ConfigSource | { unnamed: true } {
+  const name = asString(source[nameField]);
+  if (!name) return { unnamed: true };
+  const items: ConfigItem[] = [];
+  for (const item of asArray(source.items)) {
+    const key = isRecord(item) ? asString(item.key) : undefined;
+    if (key) items.push({ key, path: asString((item as Record<string, unknown>).path) ?? key, node: item as object });
+  }
+  return { kind, name, optional: source.optional === true, items, node: source };
+}
+
+/** Pod volumes that bring in ConfigMaps or Secrets, by volume name. */
+function readConfigVolumes(podSpec: Record<string, unknown>, ctx: PodSpecContext, unnamed: UnnamedReference[]): Map<string, ConfigVolume> {
+  const volumes = new Map<string, ConfigVolume>();
+  asArray(podSpec.volumes).forEach((volume, index) => {
+    if (!isRecord(volume)) return;
+    const volumeName = asString(volume.name) ?? `#${index}`;
+    const sources: ConfigSource[] = [];
+    const collect = (made: ConfigSource | { unnamed: true }, field: string, node: object) => {
+      if ('unnamed' in made) unnamed.push({ workload: ctx.workload, field, origin: originAt(ctx, node) });
+      else sources.push(made);
+    };
+    if (isRecord(volume.configMap)) {
+      collect(readConfigSource('ConfigMap', volume.configMap, 'name'), `volumes[${volumeName}].configMap.name`, volume.configMap);
+    }
+    if (isRecord(volume.secret)) {
+      collect(readConfigSource('Secret', volume.secret, 'secretName'), `volumes[${volumeName}].secret.secretName`, volume.secret);
+    }
+    if (isRecord(volume.projected)) {
+      for (const source of asArray(volume.projected.sources)) {
+        if (!isRecord(source)) continue;
+        if (isRecord(source.configMap)) collect(readConfigSource('ConfigMap', source.configMap, 'name'), `volumes[${volumeName}].projected.sources[].configMap.name`, source.configMap);
+        if (isRecord(source.secret)) collect(readConfigSource('Secret', source.secret, 'name'), `volumes[${volumeName}].projected.sources[].secret.name`, source.secret);
+      }
+    }
+    if (sources.length > 0) {
+      volumes.set(volumeName, { name: volumeName, via: isRecord(volume.projected) ? 'projected' : 'volume', sources, node: volume });
+    }
+  });
+  return volumes;
+}
+
+function envReferences(container: Record<string, unknown>, base: Omit<Reference, 'config' | 'via' | 'update' | 'origin'>, ctx: PodSpecContext, unnamed: UnnamedReference[]): Reference[] {
+  const references: Reference[] = [];
+  for (const env of asArray(container.env)) {
+    if (!isRecord(env) || !isRecord(env.valueFrom)) continue;
+    const selectors: [ConfigKind, unknown][] = [
+      ['ConfigMap', env.valueFrom.configMapKeyRef],
+      ['Secret', env.valueFrom.secretKeyRef],
+    ];
+    for (const [kind, selector] of selectors) {
+      if (!isRecord(selector)) continue;
+      const name = asString(selector.name);
+      if (!name) {
+        unnamed.push({ workload: ctx.workload, field: `env[${asString(env.name) ?? '?'}].valueFrom.${kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef'}.name`, origin: originAt(ctx, selector, env) });
+        continue;
+      }
+      references.push({
+        ...base,
+        config: makeRef(kind, ctx.namespace, name),
+        via: 'env',
+        key: asString(selector.key) ?? null,
+        optional: selector.optional === true,
+        envVar: asString(env.name) ?? null,
+        update: 'restart',
+        origin: originAt(ctx, env),
+      });
+    }
+  }
+  for (const envFrom of asArray(container.envFrom)) {
+    if (!isRecord(envFrom)) continue;
+    const sources: [ConfigKind, unknown][] = [
+      ['ConfigMap', envFrom.configMapRef],
+      ['Secret', envFrom.secretRef],
+    ];
+    for (const [kind, source] of sources) {
+      if (!isRecord(source)) continue;
+      const name = asString(source.name);
+      if (!name) {
+        unnamed.push({ workload: ctx.workload, field: `envFrom[].${kind === 'ConfigMap' ? 'configMapRef' : 'secretRef'}.name`, origin: originAt(ctx, source, envFrom) });
+        continue;
+      }
+      references.push({
+        ...base,
+        config: makeRef(kind, ctx.namespace, name),
+        via: 'envFrom',
+        optional: source.optional === true,
+        prefix: asString(envFrom.prefix) || null,
+        update: 'restart',
+        origin: originAt(ctx, envFrom),
+      });
+    }
+  }
+  return references;
+}
+
+/**
+ * The items a mount reads: a subPath mount of a volume with items reads only the item at that
+ * path (or below it); otherwise every item, or the whole config (null) when there are none.
+ */
+function keysReadBy(source: ConfigSource, subPath: string | undefined): (ConfigItem | null)[] {
+  if (source.items.length === 0) return [null];
+  const unique = source.items.filter((item, index) => source.items.findIndex((other) => other.key === item.key) === index);
+  if (subPath === undefined) return unique;
+  const read = unique.filter((item) => subPath === item.path || subPath.startsWith(`${item.path.replace(/\/+$/, '')}/`));
+  return read.length > 0 ? read : unique;
+}
+
+function volumeReferences(volume: ConfigVolume, base: Omit<Reference, 'config' | 'via' | 'update' | 'origin'>, mount: Record<string, unknown> | undefined, ctx: PodSpecContext): Reference[] {
+  // subPath and subPathExpr mounts are bind mounts of one file: the kubelet never refreshes them.
+  const literalSubPath = mount ? asString(mount.subPath) || undefined : undefined;
+  const subPath = mount !== undefined && Boolean(literalSubPath || asString(mount.subPathExpr));
+  const update: Update = subPath ? 'restart' : 'live';
+  const references: Reference[] = [];
+  for (const source of volume.sources) {
+    for (const item of keysReadBy(source, literalSubPath)) {
+      references.push({
+        ...base,
+        config: makeRef(source.kind, ctx.namespace, source.name),
+        via: volume.via as Via,
+        key: item?.key ?? null,
+        optional: source.optional,
+        volume: volume.name,
+        mountPath: mount ? asString(mount.mountPath) ?? null : null,
+        subPath,
+        update,
+        origin: originAt(ctx, mount, item?.node, source.node),
+      });
+    }
+  }
+  return references;
+}
+
+/**
+ * Every ConfigMap and Secret reference of one pod spec (DESIGN.md sections 1 and 5): env keyRefs,
+ * envFrom, volume and projected mounts of every container kind, unmounted config volumes, and
+ * imagePullSecrets. Pure: names are turned into refs, never looked up.
+ */
+export function extractPodSpecReferences(podSpec: Record<string, unknown>, ctx: PodSpecContext): PodSpecReferences {
+  const unnamed: UnnamedReference[] = [];
+  const references: Reference[] = [];
+  const volumes = readConfigVolumes(podSpec, ctx, unnamed);
+  const mountedVolumes = new Set<string>();
+  for (const [listName, containerType] of CONTAINER_LISTS) {
+    for (const container of asArray(podSpec[listName])) {
+      if (!isRecord(container)) continue;
+      const base = { ...blankReference(ctx), container: asString(container.name) ?? null, containerType };
+      references.push(...envReferences(container, base, ctx, unnamed));
+      for (const mount of asArray(container.volumeMounts)) {
+        if (!isRecord(mount)) continue;
+        const volume = volumes.get(asString(mount.name) ?? '');
+        if (!volume) continue;
+        mountedVolumes.add(volume.name);
+        references.push(...volumeReferences(volume, base, mount, ctx));
+      }
+    }
+  }
+  for (const volume of volumes.values()) {
+    if (!mountedVolumes.has(volume.name)) references.push(...volumeReferences(volume, blankReference(ctx), undefined, ctx));
+  }
+  for (const pullSecret of asArray(podSpec.imagePullSecrets)) {
+    const name = isRecord(pullSecret) ? asString(pullSecret.name) : undefined;
+    if (!name) continue; // an empty entry is allowed by the API and ignored by the kubelet
+    references.push(imagePullSecretReference(name, ctx, originAt(ctx, pullSecret as object)));
+  }
+  return { references, unnamed };
+}
+
+/**
+ * The kubelet pulls without a missing pull secret (event FailedToRetrieveImagePullSecret) and
+ * reads it only at pull time, so the reference is optional and a change needs nothing.
+ */
+export function imagePullSecretReference(name: string, ctx: Pick<PodSpecContext, 'workload' | 'namespace'>, origin: Origin | null): Reference {
+  return {
+    ...blankReference({ workload: ctx.workload, namespace: ctx.namespace, origin }),
+    config: makeRef('Secret', ctx.namespace, name),
+    via: 'imagePullSecret',
+    optional: true,
+    update: 'none',
+    origin,
+  };
+}

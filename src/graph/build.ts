@@ -1,0 +1,131 @@
+import { asArray, asString, isRecord, type K8sObject } from '../model/object.js';
+import type { ConfigNode, Graph, Reference, SourceInfo, WorkloadNode } from '../model/graph.js';
+import { makeRef, type Ref } from '../model/refs.js';
+import { configFromObject } from '../extract/configs.js';
+import type { UnnamedReference } from '../extract/pod-spec.js';
+import { imagePullSecretReference } from '../extract/pod-spec.js';
+import { protectionFor } from '../extract/protection.js';
+import { controllerRefOf, extractWorkload, type ExtractedWorkload } from '../extract/workloads.js';
+import { compareStrings, findMissing } from './missing.js';
+import { findUnused } from './unused.js';
+
+/** Lookups both ways, plus what later analyses need beyond the JSON graph. */
+export type GraphIndex = Readonly<{
+  workloads: ReadonlyMap<Ref, WorkloadNode>;
+  configs: ReadonlyMap<Ref, ConfigNode>;
+  /** config ref → references to it */
+  usersOf: ReadonlyMap<Ref, readonly Reference[]>;
+  /** workload ref → its references */
+  usesOf: ReadonlyMap<Ref, readonly Reference[]>;
+  /** every declaration of every object, by ref: more than one is a duplicate */
+  declarations: ReadonlyMap<Ref, readonly K8sObject[]>;
+  /** objects folded into a controller present in the source (Pod → ReplicaSet, ReplicaSet → Deployment) */
+  controllerOf: ReadonlyMap<Ref, Ref>;
+  /** workload ref → its extraction, for the workload's own annotations and object */
+  extracted: ReadonlyMap<Ref, ExtractedWorkload>;
+  unnamed: readonly UnnamedReference[];
+  objects: readonly K8sObject[];
+}>;
+
+export type BuiltGraph = Readonly<{ graph: Graph; index: GraphIndex }>;
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function mergeConfigs(a: ConfigNode, b: ConfigNode): ConfigNode {
+  return { ...a, keys: [...new Set([...a.keys, ...b.keys])].sort(), keysKnown: a.keysKnown && b.keysKnown, immutable: a.immutable || b.immutable, annotations: { ...b.annotations, ...a.annotations } };
+}
+
+const REFERENCE_ORDER: readonly (keyof Reference)[] = ['workload', 'config', 'containerType', 'container', 'via', 'key', 'envVar', 'prefix', 'volume', 'mountPath', 'subPath', 'optional', 'update'];
+
+function referenceKey(reference: Reference): string {
+  return REFERENCE_ORDER.map((field) => String(reference[field] ?? '')).join('\u0000');
+}
+
+/** Sorted, with identical references (the same object declared twice) kept once. */
+export function sortReferences(references: readonly Reference[]): Reference[] {
+  const unique = new Map<string, Reference>();
+  for (const reference of references) {
+    const key = referenceKey(reference);
+    if (!unique.has(key)) unique.set(key, reference);
+  }
+  return [...unique.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, reference]) => reference);
+}
+
+/** ServiceAccount imagePullSecrets are used for every pod that runs as that account. */
+function serviceAccountPullSecrets(objects: readonly K8sObject[]): Map<Ref, { name: string; origin: K8sObject['origin'] }[]> {
+  const secrets = new Map<Ref, { name: string; origin: K8sObject['origin'] }[]>();
+  for (const object of objects) {
+    if (object.kind !== 'ServiceAccount') continue;
+    const names = asArray(object.raw.imagePullSecrets).map((entry) => (isRecord(entry) ? asString(entry.name) : undefined)).filter((name): name is string => Boolean(name));
+    if (names.length > 0) secrets.set(makeRef('ServiceAccount', object.namespace, object.name), names.map((name) => ({ name, origin: object.origin })));
+  }
+  return secrets;
+}
+
+/**
+ * Builds the reference graph: configs and workloads by ref, every reference resolved against the
+ * configs (protection, missing configs and keys), unused configs. Objects whose controller is in
+ * the same source (a Deployment's ReplicaSets and Pods in a dump) are folded into it.
+ */
+export function buildGraph(objects: readonly K8sObject[], source: SourceInfo): BuiltGraph {
+  const declarations = groupBy(objects, (object) => makeRef(object.kind, object.namespace, object.name));
+  const configs = new Map<Ref, ConfigNode>();
+  for (const object of objects) {
+    const config = configFromObject(object);
+    if (config) configs.set(config.ref, configs.has(config.ref) ? mergeConfigs(configs.get(config.ref)!, config) : config);
+  }
+  const controllerOf = new Map<Ref, Ref>();
+  const extracted = new Map<Ref, ExtractedWorkload>();
+  const workloads = new Map<Ref, WorkloadNode>();
+  const unnamed: UnnamedReference[] = [];
+  const pullSecretsOf = serviceAccountPullSecrets(objects);
+  let references: Reference[] = [];
+  for (const object of objects) {
+    const workload = extractWorkload(object);
+    if (!workload) continue;
+    const controller = controllerRefOf(object);
+    if (controller) controllerOf.set(workload.ref, controller);
+    if (controller && declarations.has(controller)) continue;
+    if (!workloads.has(workload.ref)) {
+      workloads.set(workload.ref, { ref: workload.ref, kind: object.kind, namespace: object.namespace, name: object.name, origin: object.origin });
+      extracted.set(workload.ref, workload);
+    }
+    unnamed.push(...workload.unnamed);
+    const fromAccount = pullSecretsOf.get(makeRef('ServiceAccount', object.namespace, workload.serviceAccountName)) ?? [];
+    const accountReferences = fromAccount.map(({ name, origin }) => imagePullSecretReference(name, { workload: workload.ref, namespace: object.namespace }, origin));
+    for (const reference of [...workload.references, ...accountReferences]) {
+      references.push({ ...reference, protectedBy: protectionFor(reference, workload.annotations, configs.get(reference.config)) });
+    }
+  }
+  references = sortReferences(references);
+  const sortedConfigs = [...configs.values()].sort((a, b) => compareStrings(a.ref, b.ref));
+  const graph: Graph = {
+    source,
+    workloads: [...workloads.values()].sort((a, b) => compareStrings(a.ref, b.ref)),
+    configs: sortedConfigs,
+    references,
+    missing: findMissing(references, configs),
+    unused: findUnused(sortedConfigs, references, objects),
+  };
+  const index: GraphIndex = {
+    workloads,
+    configs,
+    usersOf: groupBy(references, (reference) => reference.config),
+    usesOf: groupBy(references, (reference) => reference.workload),
+    declarations,
+    controllerOf,
+    extracted,
+    unnamed,
+    objects,
+  };
+  return { graph, index };
+}

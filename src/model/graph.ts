@@ -1,0 +1,75 @@
+import type { Origin } from './object.js';
+import type { Ref } from './refs.js';
+
+export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
+export type Via = 'env' | 'envFrom' | 'volume' | 'projected' | 'imagePullSecret';
+/** How a change of the config reaches a running container (DESIGN.md section 1). */
+export type Update = 'restart' | 'live' | 'none';
+export type ProtectedBy = 'reloader' | 'wave' | 'checksum' | 'kustomize-hash' | 'immutable';
+
+/** One use of one config (and key) by one container of a workload. Field names match the JSON. */
+export type Reference = Readonly<{
+  workload: Ref;
+  container: string | null;
+  containerType: ContainerType | null;
+  config: Ref;
+  via: Via;
+  key: string | null;
+  optional: boolean;
+  envVar: string | null;
+  prefix: string | null;
+  volume: string | null;
+  mountPath: string | null;
+  subPath: boolean;
+  update: Update;
+  protectedBy: ProtectedBy | null;
+  origin: Origin | null;
+}>;
+
+export type WorkloadNode = Readonly<{
+  ref: Ref;
+  kind: string;
+  namespace: string;
+  name: string;
+  origin: Origin | null;
+}>;
+
+export type ConfigNode = Readonly<{
+  ref: Ref;
+  kind: 'ConfigMap' | 'Secret';
+  namespace: string;
+  name: string;
+  /** Key names only, never values. */
+  keys: readonly string[];
+  /** False when the source could not see the keys (a Secret read as metadata only). */
+  keysKnown: boolean;
+  immutable: boolean;
+  /** Secret `type`, or null for ConfigMaps. */
+  type: string | null;
+  annotations: Readonly<Record<string, string>>;
+  origin: Origin | null;
+}>;
+
+export type Missing = Readonly<{
+  config: Ref;
+  key: string | null;
+  optional: boolean;
+  referencedBy: readonly Ref[];
+}>;
+
+export type SourceInfo = Readonly<{
+  type: 'manifests' | 'cluster';
+  paths?: readonly string[];
+  context?: string;
+  now: string;
+}>;
+
+/** The reference graph with its derived facts; `-o json` prints exactly these fields. */
+export type Graph = Readonly<{
+  source: SourceInfo;
+  workloads: readonly WorkloadNode[];
+  configs: readonly ConfigNode[];
+  references: readonly Reference[];
+  missing: readonly Missing[];
+  unused: readonly Ref[];
+}>;

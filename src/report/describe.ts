@@ -1,0 +1,51 @@
+import type { Reference } from '../model/graph.js';
+import { parseRef, type Ref } from '../model/refs.js';
+
+/** `Deployment/shop/web` → `deployment/web`, kubectl's way of naming an object in a namespace. */
+export function kubectlName(ref: Ref): string {
+  const { kind, name } = parseRef(ref);
+  return `${kind.toLowerCase()}/${name}`;
+}
+
+export function namespaceOf(ref: Ref): string {
+  return parseRef(ref).namespace;
+}
+
+/** How the container reads the config, in the words of the pod spec. */
+export function describeHow(reference: Reference): string {
+  switch (reference.via) {
+    case 'env':
+      return `env ${reference.envVar ?? '?'}`;
+    case 'envFrom':
+      return reference.prefix ? `envFrom (prefix ${reference.prefix})` : 'envFrom';
+    case 'imagePullSecret':
+      return 'imagePullSecrets';
+    default: {
+      const kind = reference.via === 'projected' ? 'projected volume' : 'volume';
+      if (reference.mountPath === null) return `${kind} ${reference.volume} (not mounted)`;
+      return `${kind} ${reference.volume} at ${reference.mountPath}${reference.subPath ? ' (subPath)' : ''}`;
+    }
+  }
+}
+
+export function describeContainer(reference: Reference): string {
+  if (reference.container === null) return '-';
+  const suffix = reference.containerType === 'initContainer' ? ' (init)' : reference.containerType === 'ephemeralContainer' ? ' (ephemeral)' : '';
+  return `${reference.container}${suffix}`;
+}
+
+/** What a change of the config does to the container. */
+export function describeUpdate(reference: Reference): string {
+  switch (reference.update) {
+    case 'restart':
+      return 'restart';
+    case 'live':
+      return 'live';
+    default:
+      return 'none';
+  }
+}
+
+export function describeKey(reference: Reference): string {
+  return reference.key ?? (reference.via === 'envFrom' ? '(all keys)' : reference.via === 'imagePullSecret' ? '-' : '(all)');
+}

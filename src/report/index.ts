@@ -1,0 +1,33 @@
+import yaml from 'js-yaml';
+import type { Graph } from '../model/graph.js';
+import { graphDocument } from './graph-json.js';
+import type { RenderOptions } from './options.js';
+import { renderGraphDot, renderGraphMermaid, renderGraphTable } from './render-graph.js';
+import { renderWhoUsesTable, whoUsesDocument, type WhoUsesView } from './render-who-uses.js';
+
+export type { RenderOptions } from './options.js';
+export type Renderer<View> = (view: View, options: RenderOptions) => string;
+
+export function renderJson(document: unknown): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderYaml(document: unknown): string {
+  return yaml.dump(document, { noRefs: true, lineWidth: -1, quotingType: '"' });
+}
+
+/** Each command's formats: the `-o` values it accepts, mapped to pure renderers. */
+export const GRAPH_FORMATS: Readonly<Record<string, Renderer<Graph>>> = {
+  table: renderGraphTable,
+  json: (graph) => renderJson(graphDocument(graph)),
+  yaml: (graph) => renderYaml(graphDocument(graph)),
+  dot: renderGraphDot,
+  mermaid: renderGraphMermaid,
+};
+
+export const WHO_USES_FORMATS: Readonly<Record<string, Renderer<WhoUsesView>>> = {
+  table: (view, options) => renderWhoUsesTable(view, options),
+  wide: (view, options) => renderWhoUsesTable(view, { ...options, wide: true }),
+  json: (view) => renderJson(whoUsesDocument(view)),
+  yaml: (view) => renderYaml(whoUsesDocument(view)),
+};

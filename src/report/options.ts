@@ -1,0 +1,58 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+
+export type RenderOptions = Readonly<{
+  color: boolean;
+  /** terminal width in columns; tables wrap their widest columns to fit */
+  width: number;
+}>;
+
+export function painter(options: RenderOptions): ChalkInstance {
+  // chalk 5 reads no NO_COLOR by itself: the caller decides, and level 0 prints no escapes.
+  return new Chalk({ level: options.color ? 1 : 0 });
+}
+
+const BORDERLESS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+  right: '', 'right-mid': '', middle: '   ',
+};
+
+const MIN_COLUMN = 8;
+const GAP = 3;
+
+/** Column widths that fit `width`: the widest columns give way first. */
+export function fitColumns(natural: readonly number[], width: number): number[] {
+  const widths = [...natural];
+  const total = () => widths.reduce((sum, w) => sum + w, 0) + GAP * (widths.length - 1);
+  while (total() > width) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if (widths[widest]! <= MIN_COLUMN) break;
+    widths[widest] = Math.max(MIN_COLUMN, widths[widest]! - (total() - width));
+  }
+  return widths;
+}
+
+/** A kubectl-style table: upper-case heads, no borders, columns fitted to the terminal. */
+export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], options: RenderOptions): string {
+  const paint = painter(options);
+  const natural = head.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
+  const widths = fitColumns(natural, options.width);
+  const table = new Table({
+    head: head.map((title) => paint.bold(title)),
+    chars: BORDERLESS,
+    colWidths: widths,
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+  });
+  for (const row of rows) table.push([...row]);
+  return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+export function visibleLength(text: string): number {
+  return text.replace(ANSI, '').length;
+}

@@ -1,0 +1,80 @@
+import type { ConfigNode, Reference, SourceInfo } from '../model/graph.js';
+import type { ConfigQuery } from '../graph/queries.js';
+import { parseRef, type Ref } from '../model/refs.js';
+import { configJson, referenceJson } from './graph-json.js';
+import { describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
+import { painter, renderTable, type RenderOptions } from './options.js';
+
+export type WhoUsesView = Readonly<{
+  source: SourceInfo;
+  query: ConfigQuery;
+  configs: readonly ConfigNode[];
+  matched: readonly Ref[];
+  references: readonly Reference[];
+  nearNames: readonly Ref[];
+}>;
+
+export function whoUsesDocument(view: WhoUsesView): Record<string, unknown> {
+  const workloads = new Set(view.references.map((reference) => reference.workload));
+  return {
+    apiVersion: 'kstale/v1',
+    kind: 'WhoUses',
+    source: view.source,
+    query: view.query,
+    declared: view.configs.length > 0,
+    configs: view.configs.map(configJson),
+    references: view.references.map(referenceJson),
+    summary: {
+      workloads: workloads.size,
+      references: view.references.length,
+      restart: view.references.filter((reference) => reference.update === 'restart').length,
+      live: view.references.filter((reference) => reference.update === 'live').length,
+      none: view.references.filter((reference) => reference.update === 'none').length,
+      unprotectedRestart: view.references.filter((reference) => reference.update === 'restart' && reference.protectedBy === null).length,
+    },
+    nearNames: view.nearNames,
+  };
+}
+
+function queryName(query: ConfigQuery): string {
+  const where = query.namespace === null ? 'in any namespace' : `in namespace ${query.namespace}`;
+  return `${query.kind} ${query.name}${query.key ? ` (key ${query.key})` : ''} ${where}`;
+}
+
+function headline(view: WhoUsesView, ref: Ref, references: readonly Reference[]): string {
+  const config = view.configs.find((candidate) => candidate.ref === ref);
+  const { kind, namespace, name } = parseRef(ref);
+  const workloads = new Set(references.map((reference) => reference.workload)).size;
+  const restart = references.filter((reference) => reference.update === 'restart').length;
+  const live = references.filter((reference) => reference.update === 'live').length;
+  const declared = config ? `${config.keysKnown ? `${config.keys.length} keys` : 'keys not readable'}${config.immutable ? ', immutable' : ''}` : 'NOT DECLARED in the source';
+  return `${kind} ${namespace}/${name} (${declared}): used by ${workloads} workload${workloads === 1 ? '' : 's'}, ${references.length} reference${references.length === 1 ? '' : 's'} (${restart} need a restart on change, ${live} live)`;
+}
+
+export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & { wide?: boolean }): string {
+  const paint = painter(options);
+  if (view.matched.length === 0) {
+    const near = view.nearNames.length > 0 ? `\nDid you mean: ${view.nearNames.map((ref) => `${kubectlName(ref)} (ns ${namespaceOf(ref)})`).join(', ')}?` : '';
+    return `${queryName(view.query)} is not declared in the source and nothing references it.${near}\n`;
+  }
+  const sections: string[] = [];
+  for (const ref of view.matched) {
+    const references = view.references.filter((reference) => reference.config === ref);
+    const rows = references.map((reference) => [
+      namespaceOf(reference.workload),
+      kubectlName(reference.workload),
+      describeContainer(reference),
+      describeKey(reference),
+      describeHow(reference),
+      reference.optional ? 'yes' : 'no',
+      reference.update === 'restart' ? paint.yellow('restart') : reference.update,
+      reference.protectedBy ?? (reference.update === 'restart' ? paint.red('no') : '-'),
+      ...(options.wide ? [reference.origin ? `${reference.origin.file}:${reference.origin.line}` : '-'] : []),
+    ]);
+    const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'KEY', 'HOW', 'OPTIONAL', 'ON CHANGE', 'PROTECTED', ...(options.wide ? ['DECLARED AT'] : [])];
+    const table = rows.length > 0 ? `\n${renderTable(head, rows, options)}` : '';
+    const warning = view.configs.some((config) => config.ref === ref) ? '' : `\n${paint.red('warning:')} not declared: pods that need it fail to start unless every reference is optional`;
+    sections.push(`${headline(view, ref, references)}${warning}${table}\n`);
+  }
+  return sections.join('\n');
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { K8sObject } from '../../model/object.js';
+import type { Problem } from '../../model/problem.js';
+import { collectFiles, skipReasonFor } from './collect-files.js';
+import { parseManifestText } from './parse-documents.js';
+import { documentsToObjects } from './to-objects.js';
+
+export type LoadedObjects = { objects: K8sObject[]; problems: Problem[] };
+
+export type ManifestOptions = {
+  defaultNamespace: string;
+  /** Reads standard input for `-`; injected so tests need no real stdin. */
+  readStdin?: () => string;
+};
+
+export const STDIN_NAME = '<stdin>';
+
+function readText(path: string, options: ManifestOptions): string {
+  if (path === '-') return (options.readStdin ?? (() => readFileSync(0, 'utf8')))();
+  return readFileSync(path, 'utf8');
+}
+
+/** Reads every object from files, directories and stdin; a bad file or document never stops the rest. */
+export function loadManifests(paths: readonly string[], options: ManifestOptions): LoadedObjects {
+  const { files, problems } = collectFiles(paths);
+  const objects: K8sObject[] = [];
+  for (const { path, explicit } of files) {
+    const displayName = path === '-' ? STDIN_NAME : path;
+    const skipReason = path === '-' ? undefined : skipReasonFor(basename(path));
+    if (skipReason && !explicit) {
+      problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: `skipped: ${skipReason}` });
+      continue;
+    }
+    let text: string;
+    try {
+      text = readText(path, options);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push({ code: 'unreadable', severity: 'error', file: displayName, message: `cannot read file: ${code ?? (error as Error).message}` });
+      continue;
+    }
+    const result = documentsToObjects(parseManifestText(text, path), { file: displayName, defaultNamespace: options.defaultNamespace });
+    objects.push(...result.objects);
+    problems.push(...result.problems);
+    if (result.notKubernetes > 0 && result.objects.length === 0 && result.problems.length === 0) {
+      problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: 'skipped: not a Kubernetes manifest (no apiVersion/kind)' });
+    }
+  }
+  return { objects, problems };
+}

@@ -1,0 +1,146 @@
+import yaml from 'js-yaml';
+
+/** One YAML/JSON document of a file: its decoded value or why it failed, and where it starts. */
+export type ParsedDocument =
+  | Readonly<{ ok: true; value: unknown; line: number; lineOf: (node: object) => number | undefined; warnings: readonly { line: number; message: string }[] }>
+  | Readonly<{ ok: false; line: number; message: string; looksLikeTemplate: boolean }>;
+
+/*
+ * Kubernetes reads YAML as data, not as YAML 1.1 with timestamps: an unquoted
+ * `creationTimestamp: 2024-01-01T00:00:00Z` must stay a string, so the core schema is used
+ * (plus merge keys `<<`, which kubectl's YAML reader also accepts).
+ */
+const yamlTypes = (yaml as unknown as { types: { merge: yaml.Type } }).types; // missing from @types/js-yaml
+const SCHEMA = yaml.CORE_SCHEMA.extend([yamlTypes.merge]);
+
+/** JSON above this size is parsed with JSON.parse (fast) and gives object lines of 1 only. */
+const JSON_WITH_LINES_MAX_BYTES = 2 * 1024 * 1024;
+
+const DOCUMENT_MARKER = /^---(?:[ \t]|$)/;
+const DOCUMENT_END = /^\.\.\.[ \t]*$/;
+
+/**
+ * Splits a YAML stream into documents by hand, so that one broken document does not hide the
+ * others (js-yaml's loadAll stops at the first error) and each keeps its first line.
+ */
+export function splitYamlDocuments(text: string): { text: string; firstLine: number }[] {
+  const lines = text.split('\n');
+  const documents: { text: string; firstLine: number }[] = [];
+  let start = 0;
+  const flush = (end: number) => {
+    if (end > start) documents.push({ text: lines.slice(start, end).join('\n'), firstLine: start + 1 });
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (DOCUMENT_MARKER.test(line)) {
+      flush(i);
+      // Content after the marker on the same line (`--- a: 1`) belongs to the new document.
+      lines[i] = ' '.repeat(3) + line.slice(3);
+      start = i;
+    } else if (DOCUMENT_END.test(line)) {
+      flush(i);
+      start = i + 1;
+    }
+  }
+  flush(lines.length);
+  return documents;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineAtOffset(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/**
+ * Parses one document and records the line of every mapping and sequence in it.
+ * js-yaml's `state.line` is unreliable at 'open' after plain scalars; `state.position` is exact,
+ * so offsets are kept and turned into lines only when asked.
+ */
+function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): ParsedDocument {
+  const openOffsets: number[] = [];
+  const offsets = new WeakMap<object, number>();
+  let starts: number[] | undefined;
+  let rootOffset = 0;
+  try {
+    const value = yaml.load(text, {
+      schema: SCHEMA,
+      json: lastKeyWins,
+      listener(event, state) {
+        if (event === 'open') {
+          openOffsets.push(state.position);
+          return;
+        }
+        const offset = openOffsets.pop()!;
+        if (typeof state.result === 'object' && state.result !== null) offsets.set(state.result, offset);
+        if (openOffsets.length === 0) rootOffset = offset;
+      },
+    });
+    const lineOf = (node: object) => {
+      const offset = offsets.get(node);
+      if (offset === undefined) return undefined;
+      starts ??= lineStarts(text);
+      return lineAtOffset(starts, offset) + lineOffset;
+    };
+    const line = value === undefined || value === null ? lineOffset + 1 : lineAtOffset((starts ??= lineStarts(text)), rootOffset) + lineOffset;
+    return { ok: true, value, line, lineOf, warnings: [] };
+  } catch (error) {
+    const mark = (error as { mark?: { line?: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    const errorLine = (mark?.line ?? 0) + 1 + lineOffset;
+    // kubectl's YAML reader (sigs.k8s.io/yaml, non-strict) keeps the last of duplicated keys: so do we, with a warning.
+    if (!lastKeyWins && reason === 'duplicated mapping key') {
+      const retried = parseWithLines(text, lineOffset, true);
+      if (retried.ok) return { ...retried, warnings: [{ line: errorLine, message: 'duplicated mapping key: the last value wins, as kubectl reads it' }] };
+    }
+    return {
+      ok: false,
+      line: errorLine,
+      message: reason,
+      looksLikeTemplate: /\{\{.*\}\}|\{\{-|-\}\}/.test(text),
+    };
+  }
+}
+
+export function parseYamlText(text: string): ParsedDocument[] {
+  return splitYamlDocuments(text).map((doc) => parseWithLines(doc.text, doc.firstLine - 1));
+}
+
+export function parseJsonText(text: string): ParsedDocument[] {
+  if (text.length <= JSON_WITH_LINES_MAX_BYTES) {
+    const withLines = parseWithLines(text, 0);
+    if (withLines.ok) return [withLines];
+  }
+  try {
+    return [{ ok: true, value: JSON.parse(text), line: 1, lineOf: () => undefined, warnings: [] }];
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const line = position ? lineAtOffset(lineStarts(text), Number(position[1])) : 1;
+    return [{ ok: false, line, message: message.replace(/^Unexpected/, 'unexpected'), looksLikeTemplate: false }];
+  }
+}
+
+/** JSON or YAML by content: a file named .json that holds YAML is still read. */
+export function parseManifestText(text: string, fileName: string): ParsedDocument[] {
+  const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Files written on Windows: `---\r` must still split documents, and lines must still count.
+  const stripped = withoutBom.includes('\r') ? withoutBom.replace(/\r\n?/g, '\n') : withoutBom;
+  const trimmed = stripped.trimStart();
+  if (fileName.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const json = parseJsonText(stripped);
+    if (json[0]!.ok || fileName.endsWith('.json')) return json;
+  }
+  return parseYamlText(stripped);
+}

@@ -1,0 +1,90 @@
+import { asString, isRecord, type K8sObject, type RawObject } from '../../model/object.js';
+import type { Problem } from '../../model/problem.js';
+import type { ParsedDocument } from './parse-documents.js';
+
+export type DocumentResult = { objects: K8sObject[]; problems: Problem[]; notKubernetes: number };
+
+const LIST_KIND = /List$/;
+
+/**
+ * Secret values never stay in memory: only key names are kept, as empty strings, so nothing
+ * downstream can print, store or hash a value.
+ */
+export function withoutSecretValues(raw: RawObject): RawObject {
+  const blank = (map: unknown) =>
+    isRecord(map) ? Object.fromEntries(Object.keys(map).map((key) => [key, ''])) : map;
+  const copy: Record<string, unknown> = { ...raw };
+  if ('data' in copy) copy.data = blank(copy.data);
+  if ('stringData' in copy) copy.stringData = blank(copy.stringData);
+  return copy;
+}
+
+type Context = { file: string; defaultNamespace: string };
+
+function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context): K8sObject | Problem {
+  // kubectl refuses an object without apiVersion; kstale still reads it (warned by the caller) so its references count.
+  const kind = asString(value.kind);
+  const apiVersion = asString(value.apiVersion);
+  const meta = isRecord(value.metadata) ? value.metadata : undefined;
+  const name = asString(meta?.name) || asString(meta?.generateName);
+  const where = { file: ctx.file, line };
+  if (!kind) return { code: 'invalid-manifest', severity: 'error', message: 'object has no kind', ...where };
+  if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...where };
+  const namespace = asString(meta?.namespace) || ctx.defaultNamespace;
+  const raw = kind === 'Secret' && apiVersion === 'v1' ? withoutSecretValues(value) : value;
+  return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, lineOf: doc.lineOf };
+}
+
+function isKubernetesLike(value: Record<string, unknown>): boolean {
+  return 'kind' in value || 'apiVersion' in value;
+}
+
+/** Turns parsed documents of one file into objects; `kind: List` and any `*List` are unpacked. */
+export function documentsToObjects(documents: readonly ParsedDocument[], ctx: Context): DocumentResult {
+  const result: DocumentResult = { objects: [], problems: [], notKubernetes: 0 };
+  const add = (value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }) => {
+    const made = toObject(value, line, doc, ctx);
+    if (!('raw' in made)) {
+      result.problems.push(made);
+      return;
+    }
+    result.objects.push(made);
+    if (!made.apiVersion) result.problems.push({ code: 'invalid-manifest', severity: 'warning', file: ctx.file, line, message: `${made.kind} ${made.name} has no apiVersion: kubectl would refuse it` });
+  };
+  for (const doc of documents) {
+    if (!doc.ok) {
+      result.problems.push({
+        code: doc.looksLikeTemplate ? 'helm-template' : 'invalid-manifest',
+        severity: 'error',
+        file: ctx.file,
+        line: doc.line,
+        message: doc.looksLikeTemplate
+          ? `looks like an unrendered Helm template (${doc.message}): render it first: helm template … | kstale … -f -`
+          : `invalid YAML/JSON: ${doc.message}`,
+      });
+      continue;
+    }
+    for (const warning of doc.warnings) result.problems.push({ code: 'invalid-manifest', severity: 'warning', file: ctx.file, line: warning.line, message: warning.message });
+    const value = doc.value;
+    if (value === null || value === undefined) continue;
+    if (!isRecord(value)) {
+      result.problems.push({ code: 'invalid-manifest', severity: 'error', file: ctx.file, line: doc.line, message: `document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not an object` });
+      continue;
+    }
+    if (!isKubernetesLike(value)) {
+      result.notKubernetes++;
+      continue;
+    }
+    const kind = asString(value.kind) ?? '';
+    if (LIST_KIND.test(kind) && Array.isArray(value.items)) {
+      value.items.forEach((item, index) => {
+        const line = (isRecord(item) ? doc.lineOf(item) : undefined) ?? doc.line;
+        if (isRecord(item)) add(item, line, doc);
+        else result.problems.push({ code: 'invalid-manifest', severity: 'error', file: ctx.file, line, message: `${kind} item ${index} is not an object` });
+      });
+      continue;
+    }
+    add(value, doc.line, doc);
+  }
+  return result;
+}
