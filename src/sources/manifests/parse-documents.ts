@@ -117,19 +117,25 @@ export function parseYamlText(text: string): ParsedDocument[] {
   return splitYamlDocuments(text).map((doc) => parseWithLines(doc.text, doc.firstLine - 1));
 }
 
+/**
+ * JSON is checked with JSON.parse (YAML would accept a trailing comma that kubectl refuses);
+ * a file small enough is then read again through js-yaml to learn its lines.
+ */
 export function parseJsonText(text: string): ParsedDocument[] {
-  if (text.length <= JSON_WITH_LINES_MAX_BYTES) {
-    const withLines = parseWithLines(text, 0);
-    if (withLines.ok) return [withLines];
-  }
+  let value: unknown;
   try {
-    return [{ ok: true, value: JSON.parse(text), line: 1, lineOf: () => undefined, warnings: [] }];
+    value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
     const line = position ? lineAtOffset(lineStarts(text), Number(position[1])) : 1;
     return [{ ok: false, line, message: message.replace(/^Unexpected/, 'unexpected'), looksLikeTemplate: false }];
   }
+  if (text.length <= JSON_WITH_LINES_MAX_BYTES) {
+    const withLines = parseWithLines(text, 0);
+    if (withLines.ok) return [withLines];
+  }
+  return [{ ok: true, value, line: 1, lineOf: () => undefined, warnings: [] }];
 }
 
 /** JSON or YAML by content: a file named .json that holds YAML is still read. */

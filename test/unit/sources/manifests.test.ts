@@ -1,0 +1,144 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadManifests } from '../../../src/sources/manifests/index.js';
+import { splitYamlDocuments } from '../../../src/sources/manifests/parse-documents.js';
+import { fixture } from '../../helpers/paths.js';
+
+const load = (paths: string[], readStdin?: () => string) => loadManifests(paths, { defaultNamespace: 'default', readStdin });
+const names = (paths: string[]) => load(paths).objects.map((object) => `${object.kind}/${object.namespace}/${object.name}`);
+
+describe('[U] manifest source', () => {
+  it('reads multi-document YAML with comments, empty documents, `...` ends, and keeps lines', () => {
+    const { objects, problems } = load([fixture('sources', 'multi-document.yaml')]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(objects.map((object) => [object.kind, object.namespace, object.name, object.origin?.line]), [
+      ['ConfigMap', 'shop', 'first', 4],
+      ['Secret', 'default', 'second', 12],
+      ['ConfigMap', 'shop', 'third', 23],
+    ]);
+  });
+
+  it('keeps timestamps as strings (Kubernetes reads YAML as JSON data)', () => {
+    const third = load([fixture('sources', 'multi-document.yaml')]).objects[2]!;
+    assert.equal((third.raw.metadata as Record<string, unknown>).creationTimestamp, '2024-01-01T00:00:00Z');
+  });
+
+  it('drops Secret values on read and keeps only key names', () => {
+    const secret = load([fixture('sources', 'multi-document.yaml')]).objects[1]!;
+    assert.deepEqual(secret.raw.data, { password: '' });
+    assert.deepEqual(secret.raw.stringData, { token: '' });
+    assert.doesNotMatch(JSON.stringify(secret.raw), /c2VjcmV0|plain-secret-value/);
+  });
+
+  it('unpacks kind: List with the line of each item', () => {
+    const { objects } = load([fixture('sources', 'list.yaml')]);
+    assert.deepEqual(objects.map((object) => [object.kind, object.name, object.origin?.line]), [
+      ['ConfigMap', 'from-list', 4],
+      ['Deployment', 'web', 11],
+    ]);
+  });
+
+  it('reads `kubectl get -o json` dumps', () => {
+    assert.deepEqual(names([fixture('sources', 'dump.json')]), ['ConfigMap/shop/from-json']);
+  });
+
+  it('reads directories recursively and gives the default namespace to objects without one', () => {
+    const objects = loadManifests([fixture('sources')], { defaultNamespace: 'team-a' }).objects;
+    assert.deepEqual(objects.find((object) => object.name === 'second')?.namespace, 'team-a');
+    assert.equal(objects.length, 6);
+  });
+
+  it('reads standard input for -', () => {
+    const { objects } = load(['-'], () => 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n');
+    assert.deepEqual(objects.map((object) => [object.name, object.origin?.file]), [['piped', '<stdin>']]);
+  });
+
+  it('splits documents of files with Windows line ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-crlf-'));
+    writeFileSync(join(dir, 'crlf.yaml'), 'apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n---\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: b\r\n');
+    assert.deepEqual(load([dir]).objects.map((object) => [object.name, object.origin?.line]), [['a', 1], ['b', 6]]);
+  });
+
+  it('treats content on the `---` line as part of the next document', () => {
+    assert.deepEqual(splitYamlDocuments('a: 1\n--- {b: 2}\n').map((doc) => doc.firstLine), [1, 2]);
+  });
+
+  it('keeps the last of duplicated keys, as kubectl does, with a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-dup-'));
+    writeFileSync(join(dir, 'dup.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  name: last\n');
+    const { objects, problems } = load([dir]);
+    assert.deepEqual(objects.map((object) => object.name), ['last']);
+    assert.deepEqual(problems.map((problem) => [problem.severity, problem.line]), [['warning', 5]]);
+  });
+});
+
+describe('[U] bad input: one clear problem each, and the rest is still read', () => {
+  const problemsOf = (file: string) => load([fixture('bad-input', file)]).problems.map((problem) => [problem.severity, problem.code, problem.line, problem.message]);
+
+  it('invalid YAML names the line', () => {
+    const [problem] = problemsOf('broken-yaml.yaml');
+    assert.deepEqual(problem!.slice(0, 3), ['error', 'invalid-manifest', 6]); // where the parser finds the unclosed list
+    assert.match(String(problem![3]), /^invalid YAML\/JSON: /);
+  });
+
+  it('invalid JSON names the line', () => {
+    const [problem] = problemsOf('broken-json.json');
+    assert.deepEqual(problem!.slice(0, 2), ['error', 'invalid-manifest']);
+    assert.equal(problem![2], 5);
+  });
+
+  it('an unrendered Helm template says how to render it', () => {
+    const [problem] = problemsOf('helm-template.yaml');
+    assert.deepEqual(problem!.slice(0, 2), ['error', 'helm-template']);
+    assert.match(String(problem![3]), /helm template … \| kstale … -f -/);
+  });
+
+  it('`{{ }}` inside strings of valid YAML is fine (Grafana, Prometheus alerts)', () => {
+    assert.deepEqual(load([fixture('sources', 'multi-document.yaml')]).problems, []);
+  });
+
+  it('a document that is not an object', () => {
+    assert.deepEqual(problemsOf('not-an-object.yaml'), [['error', 'invalid-manifest', 1, 'document is a list, not an object']]);
+  });
+
+  it('missing kind', () => {
+    assert.deepEqual(problemsOf('missing-kind.yaml'), [['error', 'invalid-manifest', 1, 'object has no kind']]);
+  });
+
+  it('missing metadata.name', () => {
+    assert.deepEqual(problemsOf('missing-name.yaml'), [['error', 'invalid-manifest', 1, 'ConfigMap has no metadata.name']]);
+  });
+
+  it('one bad document among good ones hides nothing', () => {
+    const { objects, problems } = load([fixture('bad-input', 'one-bad-document.yaml')]);
+    assert.deepEqual(objects.map((object) => object.name), ['first-good', 'second-good']);
+    assert.deepEqual(problems.map((problem) => [problem.code, problem.line]), [['invalid-manifest', 11]]);
+  });
+
+  it('kustomization, Chart, values and non-Kubernetes YAML are skipped with a notice each', () => {
+    const { objects, problems } = load([fixture('bad-input', 'skipped')]);
+    assert.deepEqual(objects.map((object) => object.name), ['kept']);
+    assert.deepEqual(problems.map((problem) => [problem.severity, problem.file?.split('/').pop()]), [
+      ['notice', 'Chart.yaml'],
+      ['notice', 'docker-compose.yml'],
+      ['notice', 'kustomization.yaml'],
+      ['notice', 'values-prod.yaml'],
+    ]);
+  });
+
+  it('a path that does not exist, an empty directory and an unreadable file are errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-bad-'));
+    mkdirSync(join(dir, 'empty'));
+    mkdirSync(join(dir, 'dangling'));
+    symlinkSync(join(dir, 'nowhere.yaml'), join(dir, 'dangling', 'gone.yaml'));
+    const { problems } = load([join(dir, 'missing.yaml'), join(dir, 'empty'), join(dir, 'dangling')]);
+    assert.deepEqual(problems.map((problem) => [problem.code, problem.message]), [
+      ['unreadable', 'the path does not exist'],
+      ['unreadable', 'no .yaml, .yml or .json files in this directory'],
+      ['unreadable', 'cannot read file: ENOENT'],
+    ]);
+  });
+});
