@@ -5,9 +5,17 @@ import { graphCommand } from './commands/graph.js';
 import { whoUsesCommand } from './commands/who-uses.js';
 import { processIo, type CliIo } from './io.js';
 
+/** The version of the kstale package this file belongs to (dist/ or a test build below the root). */
 function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
+  for (let up = '../../'; up.length <= 12; up += '../') {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(`${up}package.json`, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (manifest.name === 'kstale') return manifest.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
 }
 
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {

@@ -47,9 +47,9 @@ export function renderGraphTable(graph: Graph, options: RenderOptions): string {
   return `${graphSummary(graph)}\n\n${table}${renderMissing(graph, options)}${unused}`;
 }
 
-/** Graphviz ids and labels are double-quoted strings: only `"` and `\` need escaping. */
+/** Graphviz ids and labels are double-quoted strings: `"` and `\` are escaped, a line break is `\n`. */
 function dotString(text: string): string {
-  return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `"${text.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
 }
 
 function edgeLabel(reference: Reference): string {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { join } from 'node:path';
 import { BIN, REPO_ROOT } from './paths.js';
 
 export type CliRun = { code: number; stdout: string; stderr: string };
@@ -23,8 +24,8 @@ export async function runCli(args: string[], options: { stdin?: string; env?: Re
 }
 
 /** Spawns bin/kstale.js as a user would, with a bare environment and no colour. */
-export function spawnCli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): CliRun {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+export function spawnCli(args: string[], options: { stdin?: string; env?: Record<string, string>; bin?: string } = {}): CliRun {
+  const result = spawnSync(process.execPath, [options.bin ? join(REPO_ROOT, options.bin) : BIN, ...args], {
     cwd: REPO_ROOT,
     input: options.stdin ?? '',
     encoding: 'utf8',

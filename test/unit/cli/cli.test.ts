@@ -1,0 +1,93 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfigTarget } from '../../../src/cli/target.js';
+import { runCli } from '../../helpers/cli.js';
+import { fixture } from '../../helpers/paths.js';
+
+const APP = fixture('graph', 'app.yaml');
+
+describe('[U] who-uses target spellings', () => {
+  for (const spelling of ['configmap/x', 'configmaps/x', 'cm/x', 'ConfigMap/x', 'CM/x']) {
+    it(`${spelling} is a ConfigMap`, () => assert.deepEqual(parseConfigTarget(spelling), { kind: 'ConfigMap', name: 'x' }));
+  }
+  for (const spelling of ['secret/y', 'secrets/y', 'Secret/y']) {
+    it(`${spelling} is a Secret`, () => assert.deepEqual(parseConfigTarget(spelling), { kind: 'Secret', name: 'y' }));
+  }
+  it('a bare name needs --kind', () => {
+    assert.deepEqual(parseConfigTarget('x', 'cm'), { kind: 'ConfigMap', name: 'x' });
+    assert.throws(() => parseConfigTarget('x'), /names no kind/);
+    assert.throws(() => parseConfigTarget('deployment/x'), /not a ConfigMap or Secret kind/);
+  });
+});
+
+describe('[I] CLI in-process', () => {
+  it('who-uses answers for the namespace given with -n', async () => {
+    const run = await runCli(['who-uses', 'cm/app-config', '-n', 'shop', '-f', APP]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^ConfigMap shop\/app-config \(2 keys\): used by 1 workload, 2 references/);
+    assert.equal(run.stderr, '');
+  });
+
+  it('without -n, who-uses looks in the default namespace', async () => {
+    const run = await runCli(['who-uses', 'cm/app-config', '-f', APP]);
+    assert.match(run.stdout, /ConfigMap app-config in namespace default is not declared in the source and nothing references it\.\nDid you mean: configmap\/app-config \(ns other\), configmap\/app-config \(ns shop\)\?/);
+  });
+
+  it('-o json is the WhoUses document', async () => {
+    const run = await runCli(['who-uses', 'secret/db', '-n', 'shop', '-f', APP, '-o', 'json']);
+    const document = JSON.parse(run.stdout);
+    assert.equal(document.kind, 'WhoUses');
+    assert.equal(document.declared, true);
+    assert.deepEqual(document.summary, { workloads: 1, references: 1, restart: 1, live: 0, none: 0, unprotectedRestart: 1 });
+  });
+
+  it('an unknown output format is a usage error naming the allowed ones', async () => {
+    const run = await runCli(['graph', '-f', APP, '-o', 'xml']);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'kstale: error: unknown output format "xml"\n  hint: allowed: table, json, yaml, dot, mermaid\n');
+  });
+
+  it('a bad --now is a usage error', async () => {
+    const run = await runCli(['graph', '-f', APP, '--now', 'yesterday']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--now "yesterday" is not an RFC 3339 time/);
+  });
+
+  it('--now fixes the time in the output', async () => {
+    const run = await runCli(['graph', '-f', APP, '-o', 'json', '--now', '2026-01-02T03:04:05Z']);
+    assert.equal(JSON.parse(run.stdout).source.now, '2026-01-02T03:04:05Z');
+  });
+
+  it('an unknown command or option exits 2', async () => {
+    assert.equal((await runCli(['frobnicate'])).code, 2);
+    assert.equal((await runCli(['graph', '--frobnicate'])).code, 2);
+  });
+
+  it('--help and --version exit 0', async () => {
+    const help = await runCli(['who-uses', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Examples:\n  kstale who-uses configmap\/app-config -n shop -f k8s\//);
+    const version = await runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('colour only on a terminal, never with NO_COLOR or --no-color', async () => {
+    const args = ['graph', '-f', APP];
+    assert.match((await runCli(args, { tty: true })).stdout, /\u001b\[/);
+    assert.doesNotMatch((await runCli(args, { tty: false })).stdout, /\u001b\[/);
+    assert.doesNotMatch((await runCli(args, { tty: true, env: { NO_COLOR: '1' } })).stdout, /\u001b\[/);
+    assert.doesNotMatch((await runCli([...args, '--no-color'], { tty: true })).stdout, /\u001b\[/);
+  });
+
+  it('reads stdin with -f -', async () => {
+    const run = await runCli(['graph', '-f', '-', '-o', 'json'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n' });
+    assert.deepEqual(JSON.parse(run.stdout).configs.map((config: { ref: string }) => config.ref), ['ConfigMap/default/piped']);
+  });
+
+  it('without -f it says that it needs manifests (the live cluster is not read yet)', async () => {
+    const run = await runCli(['graph']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^kstale: error: no -f\/--filename given/);
+  });
+});
