@@ -56,3 +56,7 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 export function visibleLength(text: string): number {
   return text.replace(ANSI, '').length;
 }
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

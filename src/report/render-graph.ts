@@ -1,7 +1,7 @@
 import type { Graph, Reference } from '../model/graph.js';
 import { parseRef, type Ref } from '../model/refs.js';
 import { describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
-import { painter, renderTable, type RenderOptions } from './options.js';
+import { compareStrings, painter, renderTable, type RenderOptions } from './options.js';
 
 function countBy(references: readonly Reference[], update: Reference['update']): number {
   return references.filter((reference) => reference.update === update).length;
@@ -32,7 +32,9 @@ export function renderMissing(graph: Graph, options: RenderOptions): string {
 
 export function renderGraphTable(graph: Graph, options: RenderOptions): string {
   const paint = painter(options);
-  const rows = graph.references.map((reference) => [
+  // People read a table namespace by namespace; the JSON keeps the ref order.
+  const byNamespace = [...graph.references].sort((a, b) => compareStrings(namespaceOf(a.workload), namespaceOf(b.workload)));
+  const rows = byNamespace.map((reference) => [
     namespaceOf(reference.workload),
     kubectlName(reference.workload),
     describeContainer(reference),
