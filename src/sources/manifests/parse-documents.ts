@@ -16,33 +16,48 @@ const SCHEMA = yaml.CORE_SCHEMA.extend([yamlTypes.merge]);
 /** JSON above this size is parsed with JSON.parse (fast) and gives object lines of 1 only. */
 const JSON_WITH_LINES_MAX_BYTES = 2 * 1024 * 1024;
 
-const DOCUMENT_MARKER = /^---(?:[ \t]|$)/;
-const DOCUMENT_END = /^\.\.\.[ \t]*$/;
+function isBlankOrEnd(text: string, index: number): boolean {
+  const c = text.charCodeAt(index);
+  return Number.isNaN(c) || c === 0x0a || c === 0x20 || c === 0x09;
+}
+
+function isDocumentEnd(text: string, lineStart: number, lineEnd: number): boolean {
+  return text.startsWith('...', lineStart) && text.slice(lineStart + 3, lineEnd).trim() === '';
+}
 
 /**
  * Splits a YAML stream into documents by hand, so that one broken document does not hide the
- * others (js-yaml's loadAll stops at the first error) and each keeps its first line.
+ * others (js-yaml's loadAll stops at the first error) and each keeps its first line. Works on
+ * offsets, not arrays of lines: large files are split without copying them line by line.
  */
 export function splitYamlDocuments(text: string): { text: string; firstLine: number }[] {
-  const lines = text.split('\n');
   const documents: { text: string; firstLine: number }[] = [];
-  let start = 0;
+  let start = 0; // offset where the current document's text starts
+  let prefix = ''; // stands in for a `---` marker followed by content on the same line
+  let firstLine = 1;
+  let line = 1;
   const flush = (end: number) => {
-    if (end > start) documents.push({ text: lines.slice(start, end).join('\n'), firstLine: start + 1 });
+    const body = prefix + text.slice(start, end);
+    if (body.trim() !== '') documents.push({ text: body, firstLine });
   };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (DOCUMENT_MARKER.test(line)) {
-      flush(i);
+  for (let lineStart = 0; lineStart < text.length; line++) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    if (text.startsWith('---', lineStart) && isBlankOrEnd(text, lineStart + 3)) {
+      flush(lineStart);
       // Content after the marker on the same line (`--- a: 1`) belongs to the new document.
-      lines[i] = ' '.repeat(3) + line.slice(3);
-      start = i;
-    } else if (DOCUMENT_END.test(line)) {
-      flush(i);
-      start = i + 1;
+      prefix = '   ';
+      start = lineStart + 3;
+      firstLine = line;
+    } else if (isDocumentEnd(text, lineStart, lineEnd)) {
+      flush(lineStart);
+      prefix = '';
+      start = lineEnd + 1;
+      firstLine = line + 1;
     }
+    lineStart = lineEnd + 1;
   }
-  flush(lines.length);
+  flush(text.length);
   return documents;
 }
 
