@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isKstaleError } from '../model/errors.js';
 import { graphCommand } from './commands/graph.js';
+import { lintCommand } from './commands/lint.js';
 import { whoUsesCommand } from './commands/who-uses.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -19,13 +20,14 @@ function packageVersion(): string {
 }
 
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const version = packageVersion();
   const program = new Command('kstale')
     .description('Which workloads use which ConfigMaps and Secrets, which pods hold stale config, and what to restart.')
-    .version(packageVersion(), '--version')
+    .version(version, '--version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const command of [whoUsesCommand(io, setExitCode), graphCommand(io, setExitCode)]) {
+  for (const command of [whoUsesCommand(io, setExitCode), graphCommand(io, setExitCode), lintCommand(io, setExitCode, version)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;

@@ -1,4 +1,4 @@
-import { asArray, asString, isRecord, type Origin } from '../model/object.js';
+import { asArray, asString, isRecord, type Origin, type Position } from '../model/object.js';
 import type { ContainerType, Reference, Update, Via } from '../model/graph.js';
 import { makeRef, type ConfigKind, type Ref } from '../model/refs.js';
 
@@ -7,7 +7,7 @@ export type PodSpecContext = Readonly<{
   namespace: string;
   /** File of the workload, and where its declaration starts. */
   origin: Origin | null;
-  lineOf?: (node: object) => number | undefined;
+  positionOf?: (node: object) => Position | undefined;
 }>;
 
 /** A reference with no name cannot be resolved: reported, never guessed. */
@@ -28,8 +28,8 @@ type ConfigVolume = Readonly<{ name: string; via: 'volume' | 'projected'; source
 function originAt(ctx: PodSpecContext, ...nodes: (object | undefined)[]): Origin | null {
   if (!ctx.origin) return null;
   for (const node of nodes) {
-    const line = node && ctx.lineOf?.(node);
-    if (line) return { file: ctx.origin.file, line };
+    const position = node && ctx.positionOf?.(node);
+    if (position) return { file: ctx.origin.file, line: position.line, column: position.column };
   }
   return ctx.origin;
 }

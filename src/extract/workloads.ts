@@ -30,7 +30,7 @@ export function extractWorkload(object: K8sObject): ExtractedWorkload | undefine
   const templateAnnotations = isRecord(templateMeta?.annotations) ? (templateMeta.annotations as Record<string, string>) : {};
   const annotations = { kind: object.kind, annotations: { ...templateAnnotations, ...annotationsOf(object.raw) }, templateAnnotations };
   if (!podSpec) return { object, ref, references: [], unnamed: [], annotations, serviceAccountName: 'default' };
-  const { references, unnamed } = extractPodSpecReferences(podSpec, { workload: ref, namespace: object.namespace, origin: object.origin, lineOf: object.lineOf });
+  const { references, unnamed } = extractPodSpecReferences(podSpec, { workload: ref, namespace: object.namespace, origin: object.origin, positionOf: object.positionOf });
   // serviceAccount is the deprecated alias the API still fills in.
   const serviceAccountName = (typeof podSpec.serviceAccountName === 'string' && podSpec.serviceAccountName) || (typeof podSpec.serviceAccount === 'string' && podSpec.serviceAccount) || 'default';
   return { object, ref, references, unnamed, annotations, serviceAccountName };

@@ -1,13 +1,15 @@
 /** Where an object or field was declared; null for objects read from a cluster. */
-export type Origin = Readonly<{ file: string; line: number }>;
+export type Origin = Readonly<{ file: string; line: number; column?: number }>;
+
+export type Position = Readonly<{ line: number; column: number }>;
 
 /** A Kubernetes object as decoded JSON: kstale reads it, never mutates it. */
 export type RawObject = Readonly<Record<string, unknown>>;
 
 /**
  * One Kubernetes object from a source, with its identity resolved once.
- * `lineOf` maps a nested node of `raw` (a mapping or sequence) to its 1-based line, where the
- * source knows it (YAML files); it lets extractors point at the exact field.
+ * `positionOf` maps a nested node of `raw` (a mapping or sequence) to its 1-based line and
+ * column, where the source knows it (YAML files); it lets extractors point at the exact field.
  */
 export type K8sObject = Readonly<{
   apiVersion: string;
@@ -16,7 +18,7 @@ export type K8sObject = Readonly<{
   name: string;
   raw: RawObject;
   origin: Origin | null;
-  lineOf?: (node: object) => number | undefined;
+  positionOf?: (node: object) => Position | undefined;
 }>;
 
 export type ObjectMeta = Readonly<{

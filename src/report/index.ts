@@ -4,6 +4,8 @@ import { graphDocument } from './graph-json.js';
 import type { RenderOptions } from './options.js';
 import { renderGraphDot, renderGraphMermaid, renderGraphTable } from './render-graph.js';
 import { renderWhoUsesTable, whoUsesDocument, type WhoUsesView } from './render-who-uses.js';
+import { lintDocument, renderLintGithub, renderLintJunit, renderLintTable, type LintView } from './render-lint.js';
+import { sarifDocument } from './render-sarif.js';
 
 export type { RenderOptions } from './options.js';
 export type Renderer<View> = (view: View, options: RenderOptions) => string;
@@ -30,4 +32,12 @@ export const WHO_USES_FORMATS: Readonly<Record<string, Renderer<WhoUsesView>>> =
   wide: (view, options) => renderWhoUsesTable(view, { ...options, wide: true }),
   json: (view) => renderJson(whoUsesDocument(view)),
   yaml: (view) => renderYaml(whoUsesDocument(view)),
+};
+
+export const LINT_FORMATS: Readonly<Record<string, Renderer<LintView>>> = {
+  table: renderLintTable,
+  json: (view) => renderJson(lintDocument(view)),
+  sarif: (view) => renderJson(sarifDocument(view)),
+  github: renderLintGithub,
+  junit: renderLintJunit,
 };

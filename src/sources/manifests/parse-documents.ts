@@ -1,8 +1,9 @@
 import yaml from 'js-yaml';
+import type { Position } from '../../model/object.js';
 
 /** One YAML/JSON document of a file: its decoded value or why it failed, and where it starts. */
 export type ParsedDocument =
-  | Readonly<{ ok: true; value: unknown; line: number; lineOf: (node: object) => number | undefined; warnings: readonly { line: number; message: string }[] }>
+  | Readonly<{ ok: true; value: unknown; line: number; positionOf: (node: object) => Position | undefined; warnings: readonly { line: number; message: string }[] }>
   | Readonly<{ ok: false; line: number; message: string; looksLikeTemplate: boolean }>;
 
 /*
@@ -79,6 +80,22 @@ function lineAtOffset(starts: readonly number[], offset: number): number {
 }
 
 /**
+ * A node of a block mapping opens right after `key:`; when nothing follows on that line, the
+ * key's own column (the line's first non-blank character) is the useful place to point at.
+ */
+function positionAtOffset(text: string, starts: readonly number[], offset: number, lineOffset: number): Position {
+  const line = lineAtOffset(starts, offset);
+  const lineStart = starts[line - 1]!;
+  const lineEnd = line < starts.length ? starts[line]! - 1 : text.length;
+  let column = offset - lineStart + 1;
+  if (text.slice(offset, lineEnd).trim() === '') {
+    const firstNonBlank = text.slice(lineStart, lineEnd).search(/\S/);
+    column = firstNonBlank < 0 ? 1 : firstNonBlank + 1;
+  }
+  return { line: line + lineOffset, column };
+}
+
+/**
  * Parses one document and records the line of every mapping and sequence in it.
  * js-yaml's `state.line` is unreliable at 'open' after plain scalars; `state.position` is exact,
  * so offsets are kept and turned into lines only when asked.
@@ -102,14 +119,14 @@ function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): 
         if (openOffsets.length === 0) rootOffset = offset;
       },
     });
-    const lineOf = (node: object) => {
+    const positionOf = (node: object) => {
       const offset = offsets.get(node);
       if (offset === undefined) return undefined;
       starts ??= lineStarts(text);
-      return lineAtOffset(starts, offset) + lineOffset;
+      return positionAtOffset(text, starts, offset, lineOffset);
     };
     const line = value === undefined || value === null ? lineOffset + 1 : lineAtOffset((starts ??= lineStarts(text)), rootOffset) + lineOffset;
-    return { ok: true, value, line, lineOf, warnings: [] };
+    return { ok: true, value, line, positionOf, warnings: [] };
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
@@ -150,7 +167,7 @@ export function parseJsonText(text: string): ParsedDocument[] {
     const withLines = parseWithLines(text, 0);
     if (withLines.ok) return [withLines];
   }
-  return [{ ok: true, value, line: 1, lineOf: () => undefined, warnings: [] }];
+  return [{ ok: true, value, line: 1, positionOf: () => undefined, warnings: [] }];
 }
 
 /** JSON or YAML by content: a file named .json that holds YAML is still read. */

@@ -32,7 +32,7 @@ function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocum
   if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...where };
   const namespace = asString(meta?.namespace) || ctx.defaultNamespace;
   const raw = kind === 'Secret' && apiVersion === 'v1' ? withoutSecretValues(value) : value;
-  return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, lineOf: doc.lineOf };
+  return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, positionOf: doc.positionOf };
 }
 
 function isKubernetesLike(value: Record<string, unknown>): boolean {
@@ -78,7 +78,7 @@ export function documentsToObjects(documents: readonly ParsedDocument[], ctx: Co
     const kind = asString(value.kind) ?? '';
     if (LIST_KIND.test(kind) && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
-        const line = (isRecord(item) ? doc.lineOf(item) : undefined) ?? doc.line;
+        const line = (isRecord(item) ? doc.positionOf(item)?.line : undefined) ?? doc.line;
         if (isRecord(item)) add(item, line, doc);
         else result.problems.push({ code: 'invalid-manifest', severity: 'error', file: ctx.file, line, message: `${kind} item ${index} is not an object` });
       });

@@ -91,3 +91,42 @@ describe('[I] CLI in-process', () => {
     assert.match(run.stderr, /^kstale: error: no -f\/--filename given/);
   });
 });
+
+describe('[I] lint CLI', () => {
+  it('exit 1 when an error finding remains, 0 with --disable, 0 on warnings unless --fail-on warning', async () => {
+    const fires = fixture('lint', 'missing-key', 'fires');
+    assert.equal((await runCli(['lint', fires])).code, 1);
+    assert.equal((await runCli(['lint', fires, '--disable', 'missing-key'])).code, 0);
+    assert.equal((await runCli(['lint', fixture('lint', 'subpath-config-mount', 'fires')])).code, 0);
+    assert.equal((await runCli(['lint', fixture('lint', 'subpath-config-mount', 'fires'), '--fail-on', 'warning'])).code, 1);
+  });
+
+  it('an invalid document is a finding (exit 1), not a crash', async () => {
+    const run = await runCli(['lint', fixture('bad-input', 'one-bad-document.yaml')]);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /one-bad-document\.yaml:11: error \[invalid-manifest\]/);
+  });
+
+  it('exit 2 when nothing could be read, or for an unknown rule', async () => {
+    assert.equal((await runCli(['lint', 'no/such/dir'])).code, 2);
+    const unknown = await runCli(['lint', APP, '--disable', 'missing-keys']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /--disable: unknown rule "missing-keys"\n  hint: rules: missing-config, missing-key/);
+  });
+
+  it('--explain prints why and how to fix', async () => {
+    const run = await runCli(['lint', '--explain', 'subpath-config-mount']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^subpath-config-mount \(warning\)\n\nA ConfigMap or Secret volume is mounted with subPath/);
+  });
+
+  it('reads stdin with -', async () => {
+    const run = await runCli(['lint', '-', '-o', 'json'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n' });
+    assert.equal(JSON.parse(run.stdout).summary.objects, 1);
+  });
+
+  it('a bad --kube-version or --external is a usage error', async () => {
+    assert.equal((await runCli(['lint', APP, '--kube-version', 'latest'])).code, 2);
+    assert.equal((await runCli(['lint', APP, '--external', 'deployment/x'])).code, 2);
+  });
+});

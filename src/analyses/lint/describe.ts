@@ -1,0 +1,39 @@
+import type { Reference } from '../../model/graph.js';
+import { parseRef, type Ref } from '../../model/refs.js';
+
+/** `Deployment/shop/web` → `Deployment shop/web`: how messages name objects. */
+export function objectName(ref: Ref): string {
+  const { kind, namespace, name } = parseRef(ref);
+  return `${kind} ${namespace}/${name}`;
+}
+
+/** Where in the pod spec a reference sits, e.g. `env DB_PASSWORD of container app`. */
+export function referencePlace(reference: Reference): string {
+  const container = reference.container === null ? '' : ` of ${reference.containerType === 'container' ? 'container' : reference.containerType} ${reference.container}`;
+  switch (reference.via) {
+    case 'env':
+      return `env ${reference.envVar ?? '?'}${container}`;
+    case 'envFrom':
+      return `envFrom${reference.prefix ? ` (prefix ${reference.prefix})` : ''}${container}`;
+    case 'imagePullSecret':
+      return 'imagePullSecrets';
+    default:
+      return `${reference.via === 'projected' ? 'projected volume' : 'volume'} ${reference.volume}${reference.mountPath ? ` at ${reference.mountPath}` : ''}${container}`;
+  }
+}
+
+/** The first few places, then a count: keeps one-line messages short. */
+export function placesOf(references: readonly Reference[], limit = 2): string {
+  const places = [...new Set(references.map(referencePlace))];
+  const shown = places.slice(0, limit).join(', ');
+  return places.length > limit ? `${shown} and ${places.length - limit} more` : shown;
+}
+
+export function groupReferences(references: readonly Reference[], keyOf: (reference: Reference) => string): Reference[][] {
+  const groups = new Map<string, Reference[]>();
+  for (const reference of references) {
+    const key = keyOf(reference);
+    groups.set(key, [...(groups.get(key) ?? []), reference]);
+  }
+  return [...groups.values()];
+}
