@@ -17,6 +17,8 @@ const SCHEMA = yaml.CORE_SCHEMA.extend([yamlTypes.merge]);
 /** JSON above this size is parsed with JSON.parse (fast) and gives object lines of 1 only. */
 const JSON_WITH_LINES_MAX_BYTES = 2 * 1024 * 1024;
 
+const NON_BLANK = /\S/g;
+
 function isBlankOrEnd(text: string, index: number): boolean {
   const c = text.charCodeAt(index);
   return Number.isNaN(c) || c === 0x0a || c === 0x20 || c === 0x09;
@@ -38,8 +40,10 @@ export function splitYamlDocuments(text: string): { text: string; firstLine: num
   let firstLine = 1;
   let line = 1;
   const flush = (end: number) => {
-    const body = prefix + text.slice(start, end);
-    if (body.trim() !== '') documents.push({ text: body, firstLine });
+    // Look for content without copying the document (trim() would).
+    NON_BLANK.lastIndex = start;
+    const match = NON_BLANK.exec(text);
+    if (match && match.index < end) documents.push({ text: prefix + text.slice(start, end), firstLine });
   };
   for (let lineStart = 0; lineStart < text.length; line++) {
     const newline = text.indexOf('\n', lineStart);
@@ -102,7 +106,8 @@ function positionAtOffset(text: string, starts: readonly number[], offset: numbe
  */
 function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): ParsedDocument {
   const openOffsets: number[] = [];
-  const offsets = new WeakMap<object, number>();
+  // A Map, not a WeakMap: the nodes live as long as the objects anyway, and ephemerons slow the GC.
+  const offsets = new Map<object, number>();
   let starts: number[] | undefined;
   let rootOffset = 0;
   try {
