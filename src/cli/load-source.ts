@@ -3,6 +3,8 @@ import type { SourceInfo } from '../model/graph.js';
 import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
 import { loadManifests } from '../sources/manifests/index.js';
+import { objectMatches, parseLabelSelector } from '../graph/selector.js';
+import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
 import type { SourceOptions } from './options.js';
 
@@ -19,8 +21,16 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
   }
   const loaded = loadManifests(options.filename, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin });
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
-  const objects = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
+  const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
+  const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
   return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now } };
+}
+
+/** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */
+export function selectWorkloads(objects: readonly K8sObject[], selector: string): K8sObject[] {
+  const requirements = parseLabelSelector(selector);
+  if (!requirements) throw new KstaleError('usage', `-l "${selector}" is not a label selector`, { hint: 'examples: -l app=web, -l \'tier in (web,api)\', -l \'!canary\'' });
+  return objects.filter((object) => !workloadKindOf(object) || objectMatches(object, requirements));
 }
 
 /** One line per problem on stderr; errors and warnings are labelled, notices are not. */

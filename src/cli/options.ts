@@ -24,6 +24,7 @@ export function addSourceOptions(command: Command, formats: readonly string[]): 
     .option('-f, --filename <path>', 'manifest file or directory (recursive), repeatable; - reads stdin', collect)
     .option('-n, --namespace <ns>', 'namespace to look in, and the namespace of objects that name none (default "default")')
     .option('-A, --all-namespaces', 'look in every namespace')
+    .option('-l, --selector <selector>', 'only workloads and pods with these labels (app=web, tier in (a,b), !canary)')
     .option('--context <name>', 'kubeconfig context to read (live cluster)')
     .option('--kubeconfig <path>', 'kubeconfig file (live cluster)')
     .addOption(new Option('-o, --output <format>', `output format: ${formats.join('|')}`).default('table'))
@@ -52,4 +53,12 @@ export function renderOptionsFor(options: SourceOptions, io: CliIo): RenderOptio
   // NO_COLOR: any non-empty value disables colour (no-color.org).
   const color = options.color && io.isTTY && !io.env.NO_COLOR;
   return { color, width: io.isTTY ? io.columns ?? 120 : Number.MAX_SAFE_INTEGER };
+}
+
+/** kubectl-style durations: 90s, 2m, 1h30m, or plain seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
+  if (/^\d+$/.test(text.trim())) return Number(text) * 1000;
+  if (!match || text.trim() === '') throw new KstaleError('usage', `${flag} "${text}" is not a duration`, { hint: 'examples: 90s, 2m, 1h30m' });
+  return ((Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60 + Number(match[3] ?? 0)) * 1000;
 }

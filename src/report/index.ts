@@ -6,6 +6,8 @@ import { renderGraphDot, renderGraphMermaid, renderGraphTable } from './render-g
 import { renderWhoUsesTable, whoUsesDocument, type WhoUsesView } from './render-who-uses.js';
 import { lintDocument, renderLintGithub, renderLintJunit, renderLintTable, type LintView } from './render-lint.js';
 import { sarifDocument } from './render-sarif.js';
+import { auditDocument, renderAuditTable } from './render-audit.js';
+import type { AuditResult } from '../analyses/audit.js';
 
 export type { RenderOptions } from './options.js';
 export type Renderer<View> = (view: View, options: RenderOptions) => string;
@@ -40,4 +42,11 @@ export const LINT_FORMATS: Readonly<Record<string, Renderer<LintView>>> = {
   sarif: (view) => renderJson(sarifDocument(view)),
   github: renderLintGithub,
   junit: renderLintJunit,
+};
+
+export const AUDIT_FORMATS: Readonly<Record<string, Renderer<AuditResult>>> = {
+  table: (result, options) => renderAuditTable(result, options),
+  wide: (result, options) => renderAuditTable(result, { ...options, wide: true }),
+  json: (result) => renderJson(auditDocument(result)),
+  yaml: (result) => renderYaml(auditDocument(result)),
 };

@@ -12,6 +12,8 @@ export type WhoUsesView = Readonly<{
   matched: readonly Ref[];
   references: readonly Reference[];
   nearNames: readonly Ref[];
+  /** with pods in the source: per workload, running pods and how many hold this config stale */
+  podsByWorkload?: Readonly<Record<Ref, { pods: number; stale: number }>>;
 }>;
 
 export function whoUsesDocument(view: WhoUsesView): Record<string, unknown> {
@@ -33,6 +35,7 @@ export function whoUsesDocument(view: WhoUsesView): Record<string, unknown> {
       unprotectedRestart: view.references.filter((reference) => reference.update === 'restart' && reference.protectedBy === null).length,
     },
     nearNames: view.nearNames,
+    ...(view.podsByWorkload ? { pods: view.podsByWorkload } : {}),
   };
 }
 
@@ -49,6 +52,10 @@ function headline(view: WhoUsesView, ref: Ref, references: readonly Reference[])
   const live = references.filter((reference) => reference.update === 'live').length;
   const declared = config ? `${config.keysKnown ? `${config.keys.length} keys` : 'keys not readable'}${config.immutable ? ', immutable' : ''}` : 'NOT DECLARED in the source';
   return `${kind} ${namespace}/${name} (${declared}): used by ${workloads} workload${workloads === 1 ? '' : 's'}, ${references.length} reference${references.length === 1 ? '' : 's'} (${restart} need a restart on change, ${live} live)`;
+}
+
+function stalePods(counts: { pods: number; stale: number } | undefined): string {
+  return counts ? `${counts.stale}/${counts.pods}` : '-';
 }
 
 export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & { wide?: boolean }): string {
@@ -69,9 +76,10 @@ export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & {
       reference.optional ? 'yes' : 'no',
       reference.update === 'restart' ? paint.yellow('restart') : reference.update,
       reference.protectedBy ?? (reference.update === 'restart' ? paint.red('no') : '-'),
+      ...(view.podsByWorkload ? [stalePods(view.podsByWorkload[reference.workload])] : []),
       ...(options.wide ? [reference.origin ? `${reference.origin.file}:${reference.origin.line}` : '-'] : []),
     ]);
-    const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'KEY', 'HOW', 'OPTIONAL', 'ON CHANGE', 'PROTECTED', ...(options.wide ? ['DECLARED AT'] : [])];
+    const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'KEY', 'HOW', 'OPTIONAL', 'ON CHANGE', 'PROTECTED', ...(view.podsByWorkload ? ['STALE PODS'] : []), ...(options.wide ? ['DECLARED AT'] : [])];
     const table = rows.length > 0 ? `\n${renderTable(head, rows, options)}` : '';
     const warning = view.configs.some((config) => config.ref === ref) ? '' : `\n${paint.red('warning:')} not declared: pods that need it fail to start unless every reference is optional`;
     sections.push(`${headline(view, ref, references)}${warning}${table}\n`);

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { buildGraph } from '../../graph/build.js';
+import { buildGraph, type GraphIndex } from '../../graph/build.js';
+import { DEFAULT_SYNC_PERIOD_MS, findStale } from '../../analyses/staleness.js';
+import type { Ref } from '../../model/refs.js';
 import { whoUses, type ConfigQuery } from '../../graph/queries.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
 import type { CliIo } from '../io.js';
@@ -8,6 +10,21 @@ import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type Sourc
 import { parseConfigTarget } from '../target.js';
 
 const FORMATS = Object.keys(WHO_USES_FORMATS);
+
+/** With pods in the source (a dump, a cluster): running pods per workload and how many hold these configs stale. */
+function podCountsFor(configs: readonly Ref[], index: GraphIndex, now: string): Record<Ref, { pods: number; stale: number }> | undefined {
+  const pods = index.objects.filter((object) => object.kind === 'Pod');
+  if (pods.length === 0) return undefined;
+  const { pods: audited, stale } = findStale(pods, index, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
+  const stalePods = new Set(stale.filter((entry) => configs.includes(entry.config)).map((entry) => entry.pod));
+  const counts: Record<Ref, { pods: number; stale: number }> = {};
+  for (const pod of audited.filter((candidate) => candidate.state === 'running')) {
+    const entry = (counts[pod.workload] ??= { pods: 0, stale: 0 });
+    entry.pods++;
+    if (stalePods.has(pod.pod)) entry.stale++;
+  }
+  return counts;
+}
 
 type WhoUsesOptions = SourceOptions & { key?: string; kind?: string };
 
@@ -32,7 +49,8 @@ Examples:
     const { index } = buildGraph(loaded.objects, loaded.source);
     const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : options.namespace ?? DEFAULT_NAMESPACE, key: options.key ?? null };
     const answer = whoUses(index, query);
-    io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer }, renderOptionsFor(options, io)));
+    const podsByWorkload = podCountsFor(answer.matched, index, now);
+    io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) }, renderOptionsFor(options, io)));
     setExitCode(exitCodeForProblems(loaded.problems));
   });
   return command;

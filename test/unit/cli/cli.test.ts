@@ -130,3 +130,34 @@ describe('[I] lint CLI', () => {
     assert.equal((await runCli(['lint', APP, '--external', 'deployment/x'])).code, 2);
   });
 });
+
+describe('[I] audit CLI', () => {
+  const DUMP = fixture('demo', 'cluster-dump.json');
+
+  it('exit 1 when stale pods exist, 0 with --exit-zero', async () => {
+    const run = await runCli(['audit', '-f', DUMP, '-A', '--now', '2026-11-24T16:00:00Z']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /^8 of 9 running pods stale in 6 workloads; 0 missing configs or keys \(\+1 optional\); 12 restart-needed references unprotected\n/);
+    assert.equal((await runCli(['audit', '-f', DUMP, '-A', '--exit-zero'])).code, 0);
+  });
+
+  it('-o json is the Audit document with stale entries', async () => {
+    const document = JSON.parse((await runCli(['audit', '-f', DUMP, '-A', '-o', 'json', '--now', '2026-11-24T16:00:00Z'])).stdout);
+    assert.equal(document.kind, 'Audit');
+    assert.deepEqual(Object.keys(document.stale[0]), ['pod', 'workload', 'container', 'config', 'key', 'via', 'startedAt', 'changedAt', 'precision', 'protectedBy']);
+    assert.doesNotMatch(JSON.stringify(document), /"data":|stringData/);
+  });
+
+  it('-n and -l narrow the pods audited', async () => {
+    const shop = await runCli(['audit', '-f', DUMP, '-n', 'shop', '--now', '2026-11-24T16:00:00Z']);
+    assert.match(shop.stdout, /^5 of 6 running pods stale in 3 workloads/);
+    const web = await runCli(['audit', '-f', DUMP, '-A', '-l', 'app=storefront', '--now', '2026-11-24T16:00:00Z']);
+    assert.match(web.stdout, /^2 of 2 running pods stale in 1 workloads/);
+    assert.equal((await runCli(['audit', '-f', DUMP, '-l', 'a b c'])).code, 2);
+  });
+
+  it('who-uses on a dump adds stale pod counts per workload', async () => {
+    const run = await runCli(['who-uses', 'cm/storefront-config', '-n', 'shop', '-f', DUMP, '--now', '2026-11-24T16:00:00Z', '-o', 'json']);
+    assert.deepEqual(JSON.parse(run.stdout).pods['Deployment/shop/storefront'], { pods: 2, stale: 2 });
+  });
+});

@@ -1,0 +1,137 @@
+import type { GraphIndex } from '../graph/build.js';
+import type { ProtectedBy, Reference, Via } from '../model/graph.js';
+import { isRecord, metadataOf, type K8sObject } from '../model/object.js';
+import { makeRef, type Ref } from '../model/refs.js';
+import { extractPodSpecReferences } from '../extract/pod-spec.js';
+import { protectionFor } from '../extract/protection.js';
+import { configChangeTime, type Precision } from './managed-fields.js';
+import { containerStartTimes, podStateOf, type PodState } from './pods.js';
+
+/** The kubelet refreshes config volumes within its sync period plus the cache TTL: about a minute, 90 s to be safe. */
+export const DEFAULT_SYNC_PERIOD_MS = 90_000;
+
+export type StaleEntry = Readonly<{
+  pod: Ref;
+  workload: Ref;
+  container: string | null;
+  config: Ref;
+  key: string | null;
+  via: Via;
+  startedAt: string;
+  changedAt: string;
+  precision: Precision;
+  protectedBy: ProtectedBy | null;
+}>;
+
+export type PodAudit = Readonly<{
+  pod: Ref;
+  workload: Ref;
+  /** the pod's own controller (a ReplicaSet for a Deployment), or null */
+  controller: Ref | null;
+  state: PodState;
+  stale: boolean;
+  /** configs or keys it reads that do not exist now */
+  missing: readonly { config: Ref; key: string | null; optional: boolean }[];
+}>;
+
+export type StalenessResult = Readonly<{
+  stale: readonly StaleEntry[];
+  /** live mounts whose change is younger than the sync period: the kubelet has not caught up yet */
+  syncing: readonly StaleEntry[];
+  pods: readonly PodAudit[];
+}>;
+
+export type StalenessOptions = Readonly<{ now: string; syncPeriodMs: number }>;
+
+/** The top controller through ownerReferences: Pod → ReplicaSet → Deployment, Job → CronJob; the pod itself without one. */
+export function topControllerOf(ref: Ref, controllerOf: ReadonlyMap<Ref, Ref>): Ref {
+  let current = ref;
+  for (let depth = 0; depth < 10 && controllerOf.has(current); depth++) current = controllerOf.get(current)!;
+  return current;
+}
+
+function isAfter(a: string, b: string): boolean {
+  return Date.parse(a) > Date.parse(b);
+}
+
+function podReferences(pod: K8sObject): Reference[] {
+  const spec = isRecord(pod.raw.spec) ? pod.raw.spec : {};
+  return extractPodSpecReferences(spec, { workload: makeRef('Pod', pod.namespace, pod.name), namespace: pod.namespace, origin: pod.origin }).references;
+}
+
+/**
+ * Which running pods hold config older than the config now (DESIGN.md section 2). For each
+ * restart-needing reference of each container: stale when the config (key) changed strictly after
+ * the container started. Live mounts are never stale, only "syncing" inside the sync period.
+ */
+export function findStale(pods: readonly K8sObject[], index: GraphIndex, options: StalenessOptions): StalenessResult {
+  const stale: StaleEntry[] = [];
+  const syncing: StaleEntry[] = [];
+  const audits: PodAudit[] = [];
+  const nowMs = Date.parse(options.now);
+  for (const pod of pods) {
+    const podRef = makeRef('Pod', pod.namespace, pod.name);
+    const workload = topControllerOf(podRef, index.controllerOf);
+    const controller = index.controllerOf.get(podRef) ?? null;
+    const state = podStateOf(pod);
+    if (state !== 'running') {
+      audits.push({ pod: podRef, workload, controller, state, stale: false, missing: [] });
+      continue;
+    }
+    const starts = containerStartTimes(pod);
+    const annotations = index.extracted.get(workload)?.annotations ?? { kind: 'Pod', annotations: metadataOf(pod.raw).annotations ?? {}, templateAnnotations: {} };
+    const missing: PodAudit['missing'][number][] = [];
+    let podIsStale = false;
+    for (const reference of podReferences(pod)) {
+      if (reference.update === 'none') continue;
+      const config = index.configs.get(reference.config);
+      const object = index.declarations.get(reference.config)?.[0];
+      if (!config || !object) {
+        if (!reference.config.endsWith('/kube-root-ca.crt')) missing.push({ config: reference.config, key: null, optional: reference.optional });
+        continue;
+      }
+      if (reference.key !== null && config.keysKnown && !config.keys.includes(reference.key)) {
+        missing.push({ config: reference.config, key: reference.key, optional: reference.optional });
+        continue;
+      }
+      const startedAt = reference.containerType && reference.container ? starts.get(`${reference.containerType}/${reference.container}`) : undefined;
+      const change = configChangeTime(object.raw, reference.key);
+      if (!startedAt || !change || !isAfter(change.time, startedAt)) continue;
+      const entry: StaleEntry = {
+        pod: podRef,
+        workload,
+        container: reference.container,
+        config: reference.config,
+        key: reference.key,
+        via: reference.via,
+        startedAt,
+        changedAt: change.time,
+        precision: change.precision,
+        protectedBy: protectionFor({ ...reference, workload }, annotations, config),
+      };
+      if (reference.update === 'restart') {
+        stale.push(entry);
+        podIsStale = true;
+      } else if (nowMs - Date.parse(change.time) < options.syncPeriodMs) {
+        syncing.push(entry);
+      }
+    }
+    audits.push({ pod: podRef, workload, controller, state, stale: podIsStale, missing: dedupeMissing(missing) });
+  }
+  return { stale: sortEntries(stale), syncing: sortEntries(syncing), pods: audits.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0)) };
+}
+
+function dedupeMissing(missing: PodAudit['missing'][number][]): PodAudit['missing'][number][] {
+  const seen = new Map<string, PodAudit['missing'][number]>();
+  for (const entry of missing) {
+    const key = `${entry.config}\u0000${entry.key ?? ''}`;
+    const previous = seen.get(key);
+    seen.set(key, previous ? { ...previous, optional: previous.optional && entry.optional } : entry);
+  }
+  return [...seen.values()];
+}
+
+function sortEntries(entries: StaleEntry[]): StaleEntry[] {
+  const key = (entry: StaleEntry) => [entry.workload, entry.pod, entry.container ?? '', entry.config, entry.key ?? '', entry.via].join('\u0000');
+  return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { auditCluster, auditExitCode } from '../../analyses/audit.js';
+import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
+import { buildGraph } from '../../graph/build.js';
+import { AUDIT_FORMATS } from '../../report/index.js';
+import type { CliIo } from '../io.js';
+import { ensureSomethingRead, exitCodeForProblems, loadSource, reportProblems } from '../load-source.js';
+import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+
+const FORMATS = Object.keys(AUDIT_FORMATS);
+
+type AuditOptions = SourceOptions & { exitZero?: boolean; unused?: boolean; syncPeriod: string };
+
+export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = new Command('audit')
+    .description('find running pods whose containers started before the config they read last changed (stale), missing configs and keys, unprotected references')
+    .option('--exit-zero', 'exit 0 even when stale pods or missing configs are found')
+    .option('--unused', 'also list configs that nothing uses')
+    .option('--sync-period <duration>', 'how long the kubelet may take to refresh a mounted config', `${DEFAULT_SYNC_PERIOD_MS / 1000}s`)
+    .addHelpText('after', `
+Offline from a dump (take it with managedFields):
+  kubectl get pods,rs,deploy,sts,ds,jobs,cronjobs,cm,secrets -A -o json --show-managed-fields > dump.json
+  kstale audit -f dump.json -A
+
+Examples:
+  kstale audit -f dump.json -n shop -o wide
+  kstale audit -f dump.json -A -o json --now 2026-11-24T16:00:00Z
+  kstale audit -f dump.json -A --exit-zero   # report only`);
+  addSourceOptions(command, FORMATS).action(async (options: AuditOptions) => {
+    checkFormat(options.output, FORMATS);
+    const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
+    const now = resolveNow(options.now, io);
+    const loaded = await loadSource(options, io, now);
+    reportProblems(loaded.problems, io);
+    ensureSomethingRead(loaded);
+    const built = buildGraph(loaded.objects, loaded.source);
+    const result = auditCluster(built, { now, syncPeriodMs });
+    const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
+    io.stdout(AUDIT_FORMATS[options.output]!(shown, renderOptionsFor(options, io)));
+    setExitCode(Math.max(exitCodeForProblems(loaded.problems), options.exitZero ? 0 : auditExitCode(result)));
+  });
+  return command;
+}

@@ -1,0 +1,112 @@
+import type { AuditResult } from '../analyses/audit.js';
+import { configJson, referenceJson, workloadJson } from './graph-json.js';
+import { describeKey, kubectlName, namespaceOf } from './describe.js';
+import { ageBetween } from './durations.js';
+import { painter, renderTable, type RenderOptions } from './options.js';
+
+export function auditSummary(result: AuditResult): string {
+  const stalePods = new Set(result.staleness.stale.map((entry) => entry.pod)).size;
+  const required = result.missing.filter((entry) => !entry.optional).length;
+  const optional = result.missing.length - required;
+  const counts = result.podCounts;
+  const ignored = counts.pending + counts.terminating + counts.finished;
+  return (
+    `${stalePods} of ${counts.running} running pods stale in ${result.staleWorkloads.length} workloads; ` +
+    `${required} missing configs or keys${optional > 0 ? ` (+${optional} optional)` : ''}; ` +
+    `${result.unprotected.length} restart-needed references unprotected` +
+    (ignored > 0 ? `\n${ignored} pods not audited (${counts.pending} pending, ${counts.terminating} terminating, ${counts.finished} finished)` : '') +
+    `\nchange times: ${result.precision.key} key-level, ${result.precision.object} object-level, ${result.precision.created} creation time only`
+  );
+}
+
+function staleTable(result: AuditResult, options: RenderOptions): string {
+  if (result.staleWorkloads.length === 0) return '';
+  const now = result.graph.source.now;
+  const rows = result.staleWorkloads.flatMap((workload) => {
+    const rollout = workload.controllers.length > 1 ? ` (${workload.controllers.length} ReplicaSets: rollout in progress)` : '';
+    return workload.changes.map((change) => [
+      namespaceOf(workload.workload),
+      kubectlName(workload.workload),
+      `${workload.stalePods}/${workload.pods}${rollout}`,
+      kubectlName(change.config),
+      change.key ?? '(any key)',
+      change.changedAt,
+      ageBetween(change.changedAt, now),
+      change.precision,
+      workload.protectedBy ?? '-',
+    ]);
+  });
+  return `\nStale workloads (oldest change first):\n${renderTable(['NAMESPACE', 'WORKLOAD', 'STALE PODS', 'CONFIG', 'KEY', 'CHANGED', 'AGO', 'PRECISION', 'PROTECTED'], rows, options)}\n`;
+}
+
+function missingTable(result: AuditResult, options: RenderOptions): string {
+  if (result.missing.length === 0) return '';
+  const paint = painter(options);
+  const rows = result.missing.map((entry) => [
+    namespaceOf(entry.config),
+    kubectlName(entry.config),
+    entry.key ?? '(whole object)',
+    entry.optional ? 'no' : paint.red('yes'),
+    entry.referencedBy.map(kubectlName).join(', '),
+    String(entry.runningPods.length),
+    entry.optional ? 'pods start without it' : 'pods fail to start when restarted',
+  ]);
+  return `\nMissing configs and keys:\n${renderTable(['NAMESPACE', 'CONFIG', 'KEY', 'REQUIRED', 'READ BY', 'RUNNING PODS', 'ON RESTART'], rows, options)}\n`;
+}
+
+function podTable(result: AuditResult, options: RenderOptions): string {
+  const entries = [...result.staleness.stale.map((entry) => ({ entry, state: 'stale' })), ...result.staleness.syncing.map((entry) => ({ entry, state: 'syncing' }))];
+  if (entries.length === 0) return '';
+  const rows = entries.map(({ entry, state }) => [
+    namespaceOf(entry.pod),
+    kubectlName(entry.pod),
+    kubectlName(entry.workload),
+    entry.container ?? '-',
+    kubectlName(entry.config),
+    describeKey({ key: entry.key, via: entry.via } as Parameters<typeof describeKey>[0]),
+    entry.via,
+    entry.startedAt,
+    entry.changedAt,
+    state,
+  ]);
+  return `\nPods and containers:\n${renderTable(['NAMESPACE', 'POD', 'WORKLOAD', 'CONTAINER', 'CONFIG', 'KEY', 'VIA', 'STARTED', 'CHANGED', 'STATE'], rows, options)}\n`;
+}
+
+function notes(result: AuditResult, options: RenderOptions): string {
+  const paint = painter(options);
+  const lines = result.findings.filter((finding) => finding.object === null).map((finding) => `${paint.yellow('warning:')} ${finding.message}`);
+  if (result.unprotected.length > 0) lines.push(`${result.unprotected.length} references need a restart on change and nothing restarts their workload: \`kstale lint\` lists them.`);
+  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
+}
+
+export function renderAuditTable(result: AuditResult, options: RenderOptions & { wide?: boolean }): string {
+  return `${auditSummary(result)}\n${staleTable(result, options)}${missingTable(result, options)}${options.wide ? podTable(result, options) : ''}${notes(result, options)}`;
+}
+
+/** `kind: Audit`: the Graph document plus what audit found (DESIGN.md section 5). */
+export function auditDocument(result: AuditResult): Record<string, unknown> {
+  const { graph } = result;
+  return {
+    apiVersion: 'kstale/v1',
+    kind: 'Audit',
+    source: graph.source,
+    summary: {
+      pods: result.podCounts,
+      stalePods: new Set(result.staleness.stale.map((entry) => entry.pod)).size,
+      staleWorkloads: result.staleWorkloads.length,
+      missing: result.missing.length,
+      missingRequired: result.missing.filter((entry) => !entry.optional).length,
+      unprotectedRestartReferences: result.unprotected.length,
+      precision: result.precision,
+    },
+    stale: result.staleness.stale,
+    syncing: result.staleness.syncing,
+    staleWorkloads: result.staleWorkloads,
+    findings: result.findings,
+    workloads: graph.workloads.map(workloadJson),
+    configs: graph.configs.map(configJson),
+    references: graph.references.map(referenceJson),
+    missing: result.missing,
+    unused: graph.unused,
+  };
+}
