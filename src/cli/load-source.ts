@@ -6,7 +6,7 @@ import { loadManifests } from '../sources/manifests/index.js';
 import { objectMatches, parseLabelSelector } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
-import type { SourceOptions } from './options.js';
+import { parseDuration, type SourceOptions } from './options.js';
 
 export type LoadedSource = { objects: K8sObject[]; problems: Problem[]; source: SourceInfo };
 
@@ -14,16 +14,23 @@ export const DEFAULT_NAMESPACE = 'default';
 
 /** Reads objects from `-f` paths (or, without them, the cluster) and keeps the namespaces asked for. */
 export async function loadSource(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
-  if (!options.filename || options.filename.length === 0) {
-    throw new KstaleError('usage', 'no -f/--filename given, and this version does not read a live cluster yet', {
-      hint: 'give manifests or a `kubectl get … -o json` dump: kstale … -f DIR (or -f - for stdin)',
-    });
-  }
+  if (!options.filename || options.filename.length === 0) return loadFromCluster(options, io, now);
   const loaded = loadManifests(options.filename, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin });
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
   return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now } };
+}
+
+/** Without -f: the current kubeconfig context, in -n, -A or the context's namespace (kubectl's habit). */
+async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
+  if (options.selector !== undefined) selectWorkloads([], options.selector); // a bad -l fails before any request
+  // Loaded only for live reads: -f runs never pay for the cluster code or client-node.
+  const { connectToCluster, readCluster } = await import('../sources/cluster/index.js');
+  const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
+  const namespaces = options.allNamespaces ? null : [options.namespace ?? connection.namespace];
+  const { objects, problems } = await readCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys) });
+  return { objects, problems, source: { type: 'cluster', context: connection.context, now } };
 }
 
 /** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */

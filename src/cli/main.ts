@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isKstaleError } from '../model/errors.js';
 import { auditCommand } from './commands/audit.js';
+import { authCommand } from './commands/auth.js';
 import { graphCommand } from './commands/graph.js';
 import { lintCommand } from './commands/lint.js';
 import { whoUsesCommand } from './commands/who-uses.js';
@@ -28,7 +29,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const command of [whoUsesCommand(io, setExitCode), auditCommand(io, setExitCode), graphCommand(io, setExitCode), lintCommand(io, setExitCode, version)]) {
+  for (const command of [whoUsesCommand(io, setExitCode), auditCommand(io, setExitCode), graphCommand(io, setExitCode), lintCommand(io, setExitCode, version), authCommand(io, setExitCode)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;

@@ -15,6 +15,8 @@ export type SourceOptions = {
   color: boolean;
   debug?: boolean;
   now?: string;
+  requestTimeout: string;
+  secretKeys?: boolean;
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -27,6 +29,8 @@ export function addSourceOptions(command: Command, formats: readonly string[]): 
     .option('-l, --selector <selector>', 'only workloads and pods with these labels (app=web, tier in (a,b), !canary)')
     .option('--context <name>', 'kubeconfig context to read (live cluster)')
     .option('--kubeconfig <path>', 'kubeconfig file (live cluster)')
+    .option('--request-timeout <duration>', 'give up on an API request after this long (live cluster; 0: never)', '30s')
+    .option('--secret-keys', 'read whole Secrets to learn their key names (needs get/list secrets; values are dropped at once)')
     .addOption(new Option('-o, --output <format>', `output format: ${formats.join('|')}`).default('table'))
     .option('--no-color', 'never colour the output (also NO_COLOR=1)')
     .option('--now <time>', 'the current time, RFC 3339 (reproducible output)')
@@ -49,16 +53,21 @@ export function resolveNow(option: string | undefined, io: CliIo): string {
   return new Date(option).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-export function renderOptionsFor(options: SourceOptions, io: CliIo): RenderOptions {
+export function renderOptionsFor(options: Pick<SourceOptions, 'color'>, io: CliIo): RenderOptions {
   // NO_COLOR: any non-empty value disables colour (no-color.org).
   const color = options.color && io.isTTY && !io.env.NO_COLOR;
   return { color, width: io.isTTY ? io.columns ?? 120 : Number.MAX_SAFE_INTEGER };
 }
 
-/** kubectl-style durations: 90s, 2m, 1h30m, or plain seconds. */
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** Go/kubectl durations (90s, 2m, 1h30m, 500ms, 1.5s) or plain seconds; in milliseconds. */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-  if (/^\d+$/.test(text.trim())) return Number(text) * 1000;
-  if (!match || text.trim() === '') throw new KstaleError('usage', `${flag} "${text}" is not a duration`, { hint: 'examples: 90s, 2m, 1h30m' });
-  return ((Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60 + Number(match[3] ?? 0)) * 1000;
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== trimmed) {
+    throw new KstaleError('usage', `${flag} "${text}" is not a duration`, { hint: 'examples: 90s, 2m, 1h30m, 500ms' });
+  }
+  return parts.reduce((total, part) => total + Number(part[1]) * DURATION_UNITS_MS[part[2]!]!, 0);
 }

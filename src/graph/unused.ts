@@ -6,6 +6,9 @@ import { ALWAYS_PRESENT_CONFIGMAPS } from './missing.js';
 /** Secrets that Kubernetes or Helm make for themselves: nobody mounts them, yet they are in use. */
 const SELF_USED_SECRET_TYPES: ReadonlySet<string> = new Set(['kubernetes.io/service-account-token', 'helm.sh/release.v1']);
 
+const SERVICE_ACCOUNT_ANNOTATION = 'kubernetes.io/service-account.name';
+const HELM_RELEASE_PREFIX = 'sh.helm.release.v1.';
+
 /** Uses of Secrets outside pod specs: Ingress TLS and ServiceAccount secrets / imagePullSecrets. */
 function secretsUsedOutsidePods(objects: readonly K8sObject[]): Set<Ref> {
   const used = new Set<Ref>();
@@ -34,6 +37,8 @@ export function findUnused(configs: readonly ConfigNode[], references: readonly 
     .filter((config) => !referenced.has(config.ref) && !usedElsewhere.has(config.ref))
     .filter((config) => !(config.kind === 'ConfigMap' && ALWAYS_PRESENT_CONFIGMAPS.has(config.name)))
     .filter((config) => !(config.type && SELF_USED_SECRET_TYPES.has(config.type)))
+    // Secrets read as metadata have no type: their annotation and name tell the same.
+    .filter((config) => !(config.kind === 'Secret' && (config.annotations[SERVICE_ACCOUNT_ANNOTATION] !== undefined || config.name.startsWith(HELM_RELEASE_PREFIX))))
     .map((config) => config.ref)
     .sort();
 }

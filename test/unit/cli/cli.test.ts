@@ -85,10 +85,10 @@ describe('[I] CLI in-process', () => {
     assert.deepEqual(JSON.parse(run.stdout).configs.map((config: { ref: string }) => config.ref), ['ConfigMap/default/piped']);
   });
 
-  it('without -f it says that it needs manifests (the live cluster is not read yet)', async () => {
-    const run = await runCli(['graph']);
+  it('without -f and without any kubeconfig it says so (client-node would silently try localhost:8080)', async () => {
+    const run = await runCli(['graph'], { env: { HOME: '/nonexistent-home' } });
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^kstale: error: no -f\/--filename given/);
+    assert.match(run.stderr, /^kstale: error: no kubeconfig found: looked at KUBECONFIG \(unset\), \/nonexistent-home\/.kube\/config, in-cluster service account\n  hint: /);
   });
 });
 

@@ -1,0 +1,83 @@
+import { isRecord, type K8sObject, type RawObject } from '../../model/object.js';
+import type { Problem } from '../../model/problem.js';
+import { METADATA_ONLY_MARK } from '../../extract/configs.js';
+import { withoutSecretValues } from '../manifests/to-objects.js';
+import type { ClusterClient } from './http.js';
+import { listAll } from './list.js';
+import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
+
+export { connectToCluster } from './kubeconfig.js';
+
+export type ClusterReadOptions = Readonly<{
+  /** null: every namespace (-A) */
+  namespaces: readonly string[] | null;
+  selector?: string;
+  /** read full Secrets to learn their keys (values dropped at once); otherwise metadata only */
+  secretKeys: boolean;
+  concurrency?: number;
+  pageSize?: number;
+}>;
+
+const DATA_FIELDS = ['f:data', 'f:stringData'];
+
+/** Key names of a Secret known from its managedFields, without reading a value. */
+export function keysFromManagedFields(metadata: Record<string, unknown>): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const entry of Array.isArray(metadata.managedFields) ? metadata.managedFields : []) {
+    if (!isRecord(entry) || !isRecord(entry.fieldsV1)) continue;
+    for (const field of DATA_FIELDS) {
+      const map = entry.fieldsV1[field];
+      if (isRecord(map)) for (const key of Object.keys(map)) if (key.startsWith('f:')) keys[key.slice(2)] = '';
+    }
+  }
+  return keys;
+}
+
+function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean): K8sObject {
+  const metadata = isRecord(item.metadata) ? item.metadata : {};
+  const apiVersion = apiVersionOf(resource, version);
+  let raw: RawObject = { apiVersion, kind: resource.kind, ...item };
+  if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, data: keysFromManagedFields(metadata), [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
+  return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null };
+}
+
+type Task = () => Promise<void>;
+
+async function runBounded(tasks: readonly Task[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
+
+async function readResource(client: ClusterClient, resource: ClusterResource, namespace: string | null, options: ClusterReadOptions, objects: K8sObject[], problems: Problem[]): Promise<void> {
+  const metadataOnly = resource.kind === 'Secret' && !options.secretKeys;
+  for (const version of resource.versions) {
+    const outcome = await listAll(client, listPath(resource, version, namespace), {
+      accept: metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
+      labelSelector: resource.selectable ? options.selector : undefined,
+      pageSize: options.pageSize,
+    });
+    if (outcome.kind === 'not-found') continue; // an API group or version this server does not serve
+    if (outcome.kind === 'forbidden') {
+      const where = namespace === null ? 'in any namespace' : `in namespace ${namespace}`;
+      problems.push({ code: 'forbidden', severity: 'warning', message: `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`, object: resource.plural });
+      return;
+    }
+    for (const item of outcome.items) objects.push(toObject(resource, version, item, metadataOnly));
+    return;
+  }
+}
+
+/** Reads every resource kstale needs, in the namespaces asked for, a few lists at a time. */
+export async function readCluster(client: ClusterClient, options: ClusterReadOptions): Promise<{ objects: K8sObject[]; problems: Problem[] }> {
+  const namespaces: (string | null)[] = options.namespaces === null ? [null] : [...options.namespaces];
+  const results = CLUSTER_RESOURCES.flatMap((resource) => namespaces.map((namespace) => ({ resource, namespace, objects: [] as K8sObject[], problems: [] as Problem[] })));
+  await runBounded(
+    results.map((result) => () => readResource(client, result.resource, result.namespace, options, result.objects, result.problems)),
+    options.concurrency ?? 6,
+  );
+  // Joined in table order, so the output does not depend on which list answered first.
+  return { objects: results.flatMap((result) => result.objects), problems: results.flatMap((result) => result.problems) };
+}

@@ -1,0 +1,216 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { connectToCluster, readCluster } from '../../src/sources/cluster/index.js';
+import { FakeApiServer } from '../helpers/fake-api-server.js';
+import { runCli } from '../helpers/cli.js';
+import { BIN, fixture, REPO_ROOT } from '../helpers/paths.js';
+
+const DUMP = fixture('demo', 'cluster-dump.json');
+const NOW = '2026-11-24T16:00:00Z';
+const dumpItems = () => (JSON.parse(readFileSync(DUMP, 'utf8')) as { items: Record<string, unknown>[] }).items;
+
+/** JSON with origins removed: files know lines, a cluster does not. */
+function withoutOrigins(text: string): unknown {
+  const document = JSON.parse(text);
+  delete document.source;
+  return JSON.parse(JSON.stringify(document, (key, value) => (key === 'origin' ? null : value)));
+}
+
+describe('[E] live cluster source against the fake API server', () => {
+  let server: FakeApiServer;
+  let kubeconfig: string;
+  before(async () => {
+    server = await new FakeApiServer(dumpItems()).start();
+    kubeconfig = server.kubeconfig({ namespace: 'shop' });
+  });
+  after(() => server.stop());
+  const cli = (args: string[]) => runCli([...args, '--kubeconfig', kubeconfig, '--now', NOW]);
+
+  it('graph and who-uses give the same JSON from the cluster as from the dump file', async () => {
+    for (const args of [['graph', '-A', '-o', 'json'], ['who-uses', 'secret/db-credentials', '-n', 'shop', '-o', 'json'], ['audit', '-A', '-o', 'json']]) {
+      const fromCluster = await cli(args);
+      const fromFile = await runCli([...args, '-f', DUMP, '--now', NOW]);
+      assert.equal(fromCluster.stderr, '');
+      assert.deepEqual(withoutOrigins(fromCluster.stdout), withoutOrigins(fromFile.stdout), args.join(' '));
+      assert.equal(fromCluster.code, fromFile.code);
+    }
+  });
+
+  it('audit from the cluster finds the same stale pods as from the dump', async () => {
+    const run = await cli(['audit', '-A']);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /^8 of 9 running pods stale in 6 workloads/);
+  });
+
+  it('Secrets are read as metadata only; no request asks for Secret values', async () => {
+    server.requests.length = 0;
+    await cli(['graph', '-A']);
+    const secretLists = server.requests.filter((request) => request.path.endsWith('/secrets'));
+    assert.ok(secretLists.length > 0);
+    for (const request of secretLists) assert.match(String(request.headers.accept), /as=PartialObjectMetadataList;g=meta\.k8s\.io;v=v1/);
+  });
+
+  it('without -n the context namespace is read; -n reads one namespace; -A reads cluster-wide lists', async () => {
+    server.requests.length = 0;
+    await cli(['graph']);
+    assert.ok(server.requests.every((request) => request.path.includes('/namespaces/shop/')), server.requests.map((request) => request.path).join('\n'));
+    server.requests.length = 0;
+    await cli(['graph', '-n', 'payments']);
+    assert.ok(server.requests.every((request) => request.path.includes('/namespaces/payments/')));
+    server.requests.length = 0;
+    await cli(['graph', '-A']);
+    assert.ok(server.requests.every((request) => !request.path.includes('/namespaces/')));
+  });
+
+  it('-l goes to the server for workloads and pods, never for configs', async () => {
+    server.requests.length = 0;
+    await cli(['audit', '-A', '-l', 'app=storefront']);
+    const withSelector = server.requests.filter((request) => request.query.labelSelector === 'app=storefront').map((request) => request.path.split('/').pop());
+    assert.ok(withSelector.includes('pods') && withSelector.includes('deployments'));
+    assert.ok(!server.requests.some((request) => /configmaps|secrets/.test(request.path) && request.query.labelSelector));
+  });
+
+  it('an unknown --context lists the known ones', async () => {
+    const run = await runCli(['graph', '--kubeconfig', kubeconfig, '--context', 'prod']);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'kstale: error: context "prod" is not in the kubeconfig\n  hint: known contexts: fake\n');
+  });
+});
+
+describe('[E] cluster failures are handled', () => {
+  let server: FakeApiServer;
+  before(async () => {
+    server = await new FakeApiServer(dumpItems()).start();
+  });
+  after(() => server.stop());
+  const connect = (options: { token?: string; timeoutMs?: number } = {}) =>
+    connectToCluster({ kubeconfig: server.kubeconfig({ token: options.token }), env: {}, timeoutMs: options.timeoutMs ?? 5000, retryBaseMs: 5, maxRetryAfterMs: 50 });
+
+  it('lists page by page with limit and continue, and restart once on 410 Gone', async () => {
+    const { client } = await connect();
+    server.requests.length = 0;
+    server.expireNextContinue = true;
+    // One list at a time: pods come first, page 2 of pods meets the 410 and the list restarts.
+    const { objects } = await readCluster(client, { namespaces: ['shop'], secretKeys: false, pageSize: 2, concurrency: 1 });
+    const podLists = server.requests.filter((request) => request.path === '/api/v1/namespaces/shop/pods');
+    assert.ok(podLists.every((request) => request.query.limit === '2'));
+    assert.ok(podLists.some((request) => request.query.continue));
+    assert.equal(podLists.filter((request) => !request.query.continue).length, 2, 'the list started over once');
+    assert.equal(objects.filter((object) => object.kind === 'Pod').length, 6, 'no pod twice, none lost');
+  });
+
+  it('a 403 on Secrets is a warning that says what is missing; the rest is answered (read-only identity)', async () => {
+    server.forbidden.add('secrets');
+    try {
+      const run = await runCli(['who-uses', 'secret/db-credentials', '-n', 'shop', '--kubeconfig', server.kubeconfig(), '--now', NOW]);
+      assert.equal(run.code, 0);
+      assert.equal(run.stderr, 'kstale: warning: cannot list secrets in namespace shop: Secret references are shown but not checked for existence or change times\n');
+      assert.match(run.stdout, /NOT DECLARED/);
+      assert.match(run.stdout, /statefulset\/postgres/);
+    } finally {
+      server.forbidden.clear();
+    }
+  });
+
+  it('an API group the server does not serve is skipped quietly; CronJobs fall back to batch/v1beta1', async () => {
+    server.notServed.add('argoproj.io/v1alpha1/rollouts');
+    server.notServed.add('batch/v1/cronjobs');
+    try {
+      const { client } = await connect();
+      server.requests.length = 0;
+      const { problems } = await readCluster(client, { namespaces: null, secretKeys: false });
+      assert.deepEqual(problems, []);
+      assert.ok(server.requests.some((request) => request.path === '/apis/batch/v1beta1/cronjobs'));
+    } finally {
+      server.notServed.clear();
+    }
+  });
+
+  it('429 with Retry-After and 5xx are retried; a 5xx that persists is an error naming the request', async () => {
+    const { client } = await connect();
+    server.failures.push({ match: /\/configmaps$/, status: 429, retryAfter: '1', times: 1 }, { match: /\/pods$/, status: 503, times: 2 });
+    const { objects } = await readCluster(client, { namespaces: ['shop'], secretKeys: false });
+    assert.ok(objects.some((object) => object.kind === 'ConfigMap') && objects.some((object) => object.kind === 'Pod'));
+    server.failures.push({ match: /\/pods$/, status: 500, times: 10 });
+    await assert.rejects(readCluster(client, { namespaces: ['shop'], secretKeys: false }), /GET \/api\/v1\/namespaces\/shop\/pods on context "fake" failed: 500 injected failure/);
+    server.failures.length = 0;
+  });
+
+  it('expired credentials (401) say to log in again', async () => {
+    const run = await runCli(['graph', '--kubeconfig', server.kubeconfig({ token: 'expired' })]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^kstale: error: the API server rejected the credentials of context "fake" \(401 Unauthorized\)\n  hint: they may have expired/);
+  });
+
+  it('a slow server hits --request-timeout with a clear error', async () => {
+    server.delayMs = 500;
+    try {
+      const run = await runCli(['graph', '--kubeconfig', server.kubeconfig(), '--request-timeout', '2s']);
+      assert.equal(run.code, 0, 'a 0.5 s answer fits in 2 s');
+      const slow = await runCli(['graph', '--kubeconfig', server.kubeconfig(), '--request-timeout', '200ms']);
+      assert.equal(slow.code, 2);
+      assert.match(slow.stderr, /^kstale: error: GET \/\S+ on context "fake" got no answer within 0\.2s\n  hint: /);
+    } finally {
+      server.delayMs = 0;
+    }
+  });
+
+  it('an unreachable server is one line naming the context', async () => {
+    const dead = await new FakeApiServer().start();
+    const kubeconfig = dead.kubeconfig({ context: 'gone' });
+    await dead.stop();
+    const run = await runCli(['graph', '--kubeconfig', kubeconfig]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^kstale: error: cannot reach the API server http:\/\/127\.0\.0\.1:\d+ of context "gone": ECONNREFUSED\n/);
+  });
+
+  it('TLS: a self-signed server is refused unless the kubeconfig says insecure-skip-tls-verify', async () => {
+    const tls = await new FakeApiServer(dumpItems()).start({ tls: true });
+    try {
+      const refused = await runCli(['graph', '--kubeconfig', tls.kubeconfig()]);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /^kstale: error: TLS verification of the API server https:\/\/127\.0\.0\.1:\d+ of context "fake" failed/);
+      const accepted = await runCli(['graph', '--kubeconfig', tls.kubeconfig({ insecure: true }), '-A']);
+      assert.equal(accepted.code, 0);
+    } finally {
+      await tls.stop();
+    }
+  });
+});
+
+describe('[E] kstale auth', () => {
+  it('reports each read and patch the identity may make, and prints the minimal ClusterRole', async () => {
+    const server = await new FakeApiServer().start();
+    server.forbidden.add('secrets');
+    server.forbidden.add('patch:daemonsets');
+    try {
+      const run = await runCli(['auth', '--kubeconfig', server.kubeconfig({ namespace: 'shop' })]);
+      assert.equal(run.code, 1, 'a denied read exits 1');
+      assert.match(run.stdout, /^list\s+secrets\s+shop\s+no\s+reading$/m);
+      assert.match(run.stdout, /^list\s+pods\s+shop\s+yes\s+reading$/m);
+      assert.match(run.stdout, /^patch\s+daemonsets\.apps\s+shop\s+no\s+restart$/m);
+      assert.match(run.stdout, /kind: ClusterRole\nmetadata:\n  name: kstale-reader/);
+      assert.equal(server.requests.filter((request) => request.method === 'POST').length, 18, '13 lists, get secrets, 4 patches');
+      assert.ok(server.requests.every((request) => request.method === 'GET' || request.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'));
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('[E] client-node is loaded only for live reads', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', `${REPO_ROOT}/test/helpers/forbid-client-node.mjs`, BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', NO_COLOR: '1' } });
+
+  it('--help, lint and -f runs never import it', () => {
+    assert.equal(run(['--help']).status, 0);
+    assert.equal(run(['graph', '-f', 'fixtures/demo/manifests']).status, 0);
+    assert.equal(run(['lint', 'fixtures/demo/manifests']).status, 0);
+  });
+
+  it('a live read does (so the check above can fail)', () => {
+    const live = run(['graph', '--kubeconfig', fixture('cluster', 'tls', 'README.md')]);
+    assert.match(live.stderr, /kstale imported @kubernetes\/client-node/);
+  });
+});

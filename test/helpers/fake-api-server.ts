@@ -1,0 +1,170 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { matchesLabels, parseLabelSelector } from '../../src/graph/selector.js';
+import { CLUSTER_RESOURCES } from '../../src/sources/cluster/resources.js';
+import { fixture } from './paths.js';
+
+export type RecordedRequest = Readonly<{ method: string; path: string; query: Record<string, string>; headers: Record<string, string | string[] | undefined>; body: string }>;
+export type InjectedFailure = { match: RegExp; status: number; times: number; retryAfter?: string; method?: string };
+type Item = Record<string, any>;
+
+/** Group/version/plural → kind, as the real discovery serves them (plus old versions kstale falls back to). */
+const SERVED = new Map<string, string>();
+for (const resource of CLUSTER_RESOURCES) for (const version of resource.versions) SERVED.set(`${resource.group}/${version}/${resource.plural}`, resource.kind);
+
+function status(code: number, reason: string, message: string): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+}
+
+/**
+ * An in-process Kubernetes API server with the real server's semantics where kstale depends on
+ * them: paginated lists (limit/continue, 410 on an expired token), label selectors, namespace
+ * scoping, PartialObjectMetadataList on Accept, 403 per resource, 404 for groups not served,
+ * injected 429/5xx/slow answers, and a log of every request.
+ */
+export class FakeApiServer {
+  readonly requests: RecordedRequest[] = [];
+  readonly failures: InjectedFailure[] = [];
+  /** `secrets` forbids the resource everywhere; `secrets@shop` in one namespace */
+  readonly forbidden = new Set<string>();
+  /** group/version/plural that this server pretends not to serve */
+  readonly notServed = new Set<string>();
+  delayMs = 0;
+  /** the next request with a continue token gets 410 Gone */
+  expireNextContinue = false;
+  version = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
+  private objects: Item[] = [];
+  private resourceVersion = 1000;
+  private server?: Server;
+  url = '';
+
+  constructor(objects: readonly Item[] = []) {
+    for (const object of objects) this.add(object);
+  }
+
+  add(object: Item): void {
+    this.objects.push(structuredClone(object));
+  }
+
+  objectsOf(kind: string): Item[] {
+    return this.objects.filter((object) => object.kind === kind);
+  }
+
+  async start(options: { tls?: boolean } = {}): Promise<this> {
+    const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response);
+    this.server = options.tls
+      ? createHttpsServer({ cert: readFileSync(fixture('cluster', 'tls', 'cert.pem')), key: readFileSync(fixture('cluster', 'tls', 'key.pem')) }, handler)
+      : createHttpServer(handler);
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const port = (this.server.address() as AddressInfo).port;
+    this.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections?.();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** A kubeconfig file for this server; `insecure` skips TLS verification of the self-signed cert. */
+  kubeconfig(options: { context?: string; namespace?: string; insecure?: boolean; token?: string } = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-kubeconfig-'));
+    const path = join(dir, 'config');
+    const context = options.context ?? 'fake';
+    writeFileSync(
+      path,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        `- name: fake\n  cluster:\n    server: ${this.url}${options.insecure ? '\n    insecure-skip-tls-verify: true' : ''}`,
+        'users:',
+        `- name: tester\n  user:\n    token: ${options.token ?? 'test-token'}`,
+        'contexts:',
+        `- name: ${context}\n  context:\n    cluster: fake\n    user: tester${options.namespace ? `\n    namespace: ${options.namespace}` : ''}`,
+        `current-context: ${context}`,
+        '',
+      ].join('\n'),
+    );
+    return path;
+  }
+
+  writes(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method !== 'GET');
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+    this.requests.push(recorded);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    const send = (code: number, body: string, headers: Record<string, string> = {}) => {
+      if (response.destroyed) return;
+      response.writeHead(code, { 'Content-Type': 'application/json', ...headers });
+      response.end(body);
+    };
+    const failure = this.failures.find((candidate) => candidate.times > 0 && candidate.match.test(url.pathname) && (!candidate.method || candidate.method === recorded.method));
+    if (failure) {
+      failure.times--;
+      return send(failure.status, status(failure.status, failure.status === 429 ? 'TooManyRequests' : 'InternalError', 'injected failure'), failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
+    }
+    if (request.headers.authorization !== 'Bearer test-token') return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (url.pathname === '/version') return send(200, JSON.stringify(this.version));
+    if (recorded.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return send(201, this.review(recorded.body));
+    const route = this.route(url.pathname);
+    if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send);
+    return send(405, status(405, 'MethodNotAllowed', `${recorded.method} is not supported by the fake server`));
+  }
+
+  private route(path: string): { kind: string; plural: string; namespace: string | null; name: string | null; gvp: string } | undefined {
+    const match = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+    if (!match) return undefined;
+    const [, coreVersion, group, groupVersion, namespace, plural, name] = match;
+    const gvp = coreVersion ? `/${coreVersion}/${plural}` : `${group}/${groupVersion}/${plural}`;
+    const kind = SERVED.get(gvp);
+    if (!kind || this.notServed.has(gvp)) return undefined;
+    return { kind, plural: plural!, namespace: namespace ? decodeURIComponent(namespace) : null, name: name ?? null, gvp };
+  }
+
+  private list(route: NonNullable<ReturnType<FakeApiServer['route']>>, url: URL, request: IncomingMessage, send: (code: number, body: string) => void): void {
+    if (this.forbidden.has(route.plural) || (route.namespace && this.forbidden.has(`${route.plural}@${route.namespace}`))) {
+      const where = route.namespace ? `in the namespace "${route.namespace}"` : 'at the cluster scope';
+      return send(403, status(403, 'Forbidden', `${route.plural} is forbidden: User "tester" cannot list resource "${route.plural}" in API group "" ${where}`));
+    }
+    const selector = url.searchParams.get('labelSelector');
+    const requirements = selector ? parseLabelSelector(selector) : [];
+    if (!requirements) return send(400, status(400, 'BadRequest', `unable to parse requirement: ${selector}`));
+    const all = this.objects.filter((object) => object.kind === route.kind && (route.namespace === null || object.metadata?.namespace === route.namespace) && matchesLabels(object.metadata?.labels ?? {}, requirements));
+    const token = url.searchParams.get('continue');
+    if (token && this.expireNextContinue) {
+      this.expireNextContinue = false;
+      return send(410, status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result.'));
+    }
+    const offset = token ? Number(Buffer.from(token, 'base64').toString('utf8')) : 0;
+    const limit = Number(url.searchParams.get('limit') ?? 0) || all.length;
+    const page = all.slice(offset, offset + limit);
+    const next = offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64') : undefined;
+    const metadataOnly = /as=PartialObjectMetadataList/.test(String(request.headers.accept ?? ''));
+    const items = page.map((object) => {
+      if (metadataOnly) return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+      const { kind: _kind, apiVersion: _apiVersion, ...rest } = object; // the real server leaves these out of list items
+      return rest;
+    });
+    const metadata = { resourceVersion: String(this.resourceVersion), ...(next ? { continue: next, remainingItemCount: all.length - offset - limit } : {}) };
+    send(200, JSON.stringify({ kind: metadataOnly ? 'PartialObjectMetadataList' : `${route.kind}List`, apiVersion: metadataOnly ? 'meta.k8s.io/v1' : route.gvp.startsWith('/') ? 'v1' : route.gvp.split('/').slice(0, 2).join('/'), metadata, items }));
+  }
+
+  private review(body: string): string {
+    const review = JSON.parse(body) as { spec: { resourceAttributes: { verb: string; resource: string; namespace?: string; group?: string } } };
+    const attributes = review.spec.resourceAttributes;
+    const denied = this.forbidden.has(attributes.resource) || (attributes.namespace !== undefined && this.forbidden.has(`${attributes.resource}@${attributes.namespace}`)) || this.forbidden.has(`${attributes.verb}:${attributes.resource}`);
+    return JSON.stringify({ kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', spec: review.spec, status: { allowed: !denied } });
+  }
+}
