@@ -11,6 +11,11 @@ export type CliIo = Readonly<{
 
 export async function processIo(): Promise<CliIo> {
   const { readFileSync } = await import('node:fs');
+  // `kstale … | head`: a closed pipe ends the output quietly, as kubectl does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

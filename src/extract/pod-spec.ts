@@ -34,19 +34,28 @@ function originAt(ctx: PodSpecContext, ...nodes: (object | undefined)[]): Origin
   return ctx.origin;
 }
 
-function blankReference(ctx: PodSpecContext): Omit<Reference, 'config' | 'via' | 'update' | 'origin'> {
+/** The container a reference belongs to (null for pod-level volumes and imagePullSecrets). */
+type Holder = Readonly<{ workload: Ref; container: string | null; containerType: ContainerType | null }>;
+type Detail = Readonly<{ key?: string | null; optional?: boolean; envVar?: string | null; prefix?: string | null; volume?: string | null; mountPath?: string | null; subPath?: boolean }>;
+
+/** Every reference is built here with all fields in one order: one object shape, no spreads (a large graph makes tens of thousands). */
+export function newReference(holder: Holder, config: Ref, via: Via, update: Update, origin: Origin | null, detail: Detail): Reference {
   return {
-    workload: ctx.workload,
-    container: null,
-    containerType: null,
-    key: null,
-    optional: false,
-    envVar: null,
-    prefix: null,
-    volume: null,
-    mountPath: null,
-    subPath: false,
+    workload: holder.workload,
+    container: holder.container,
+    containerType: holder.containerType,
+    config,
+    via,
+    key: detail.key ?? null,
+    optional: detail.optional ?? false,
+    envVar: detail.envVar ?? null,
+    prefix: detail.prefix ?? null,
+    volume: detail.volume ?? null,
+    mountPath: detail.mountPath ?? null,
+    subPath: detail.subPath ?? false,
+    update,
     protectedBy: null,
+    origin,
   };
 }
 
@@ -93,7 +102,7 @@ function readConfigVolumes(podSpec: Record<string, unknown>, ctx: PodSpecContext
   return volumes;
 }
 
-function envReferences(container: Record<string, unknown>, base: Omit<Reference, 'config' | 'via' | 'update' | 'origin'>, ctx: PodSpecContext, unnamed: UnnamedReference[]): Reference[] {
+function envReferences(container: Record<string, unknown>, holder: Holder, ctx: PodSpecContext, unnamed: UnnamedReference[]): Reference[] {
   const references: Reference[] = [];
   for (const env of asArray(container.env)) {
     if (!isRecord(env) || !isRecord(env.valueFrom)) continue;
@@ -108,16 +117,13 @@ function envReferences(container: Record<string, unknown>, base: Omit<Reference,
         unnamed.push({ workload: ctx.workload, field: `env[${asString(env.name) ?? '?'}].valueFrom.${kind === 'ConfigMap' ? 'configMapKeyRef' : 'secretKeyRef'}.name`, origin: originAt(ctx, selector, env) });
         continue;
       }
-      references.push({
-        ...base,
-        config: makeRef(kind, ctx.namespace, name),
-        via: 'env',
-        key: asString(selector.key) ?? null,
-        optional: selector.optional === true,
-        envVar: asString(env.name) ?? null,
-        update: 'restart',
-        origin: originAt(ctx, env),
-      });
+      references.push(
+        newReference(holder, makeRef(kind, ctx.namespace, name), 'env', 'restart', originAt(ctx, env), {
+          key: asString(selector.key) ?? null,
+          optional: selector.optional === true,
+          envVar: asString(env.name) ?? null,
+        }),
+      );
     }
   }
   for (const envFrom of asArray(container.envFrom)) {
@@ -133,15 +139,12 @@ function envReferences(container: Record<string, unknown>, base: Omit<Reference,
         unnamed.push({ workload: ctx.workload, field: `envFrom[].${kind === 'ConfigMap' ? 'configMapRef' : 'secretRef'}.name`, origin: originAt(ctx, source, envFrom) });
         continue;
       }
-      references.push({
-        ...base,
-        config: makeRef(kind, ctx.namespace, name),
-        via: 'envFrom',
-        optional: source.optional === true,
-        prefix: asString(envFrom.prefix) || null,
-        update: 'restart',
-        origin: originAt(ctx, envFrom),
-      });
+      references.push(
+        newReference(holder, makeRef(kind, ctx.namespace, name), 'envFrom', 'restart', originAt(ctx, envFrom), {
+          optional: source.optional === true,
+          prefix: asString(envFrom.prefix) || null,
+        }),
+      );
     }
   }
   return references;
@@ -159,7 +162,7 @@ function keysReadBy(source: ConfigSource, subPath: string | undefined): (ConfigI
   return read.length > 0 ? read : unique;
 }
 
-function volumeReferences(volume: ConfigVolume, base: Omit<Reference, 'config' | 'via' | 'update' | 'origin'>, mount: Record<string, unknown> | undefined, ctx: PodSpecContext): Reference[] {
+function volumeReferences(volume: ConfigVolume, holder: Holder, mount: Record<string, unknown> | undefined, ctx: PodSpecContext): Reference[] {
   // subPath and subPathExpr mounts are bind mounts of one file: the kubelet never refreshes them.
   const literalSubPath = mount ? asString(mount.subPath) || undefined : undefined;
   const subPath = mount !== undefined && Boolean(literalSubPath || asString(mount.subPathExpr));
@@ -167,18 +170,15 @@ function volumeReferences(volume: ConfigVolume, base: Omit<Reference, 'config' |
   const references: Reference[] = [];
   for (const source of volume.sources) {
     for (const item of keysReadBy(source, literalSubPath)) {
-      references.push({
-        ...base,
-        config: makeRef(source.kind, ctx.namespace, source.name),
-        via: volume.via as Via,
-        key: item?.key ?? null,
-        optional: source.optional,
-        volume: volume.name,
-        mountPath: mount ? asString(mount.mountPath) ?? null : null,
-        subPath,
-        update,
-        origin: originAt(ctx, mount, item?.node, source.node),
-      });
+      references.push(
+        newReference(holder, makeRef(source.kind, ctx.namespace, source.name), volume.via, update, originAt(ctx, mount, item?.node, source.node), {
+          key: item?.key ?? null,
+          optional: source.optional,
+          volume: volume.name,
+          mountPath: mount ? asString(mount.mountPath) ?? null : null,
+          subPath,
+        }),
+      );
     }
   }
   return references;
@@ -197,19 +197,19 @@ export function extractPodSpecReferences(podSpec: Record<string, unknown>, ctx: 
   for (const [listName, containerType] of CONTAINER_LISTS) {
     for (const container of asArray(podSpec[listName])) {
       if (!isRecord(container)) continue;
-      const base = { ...blankReference(ctx), container: asString(container.name) ?? null, containerType };
-      references.push(...envReferences(container, base, ctx, unnamed));
+      const holder: Holder = { workload: ctx.workload, container: asString(container.name) ?? null, containerType };
+      references.push(...envReferences(container, holder, ctx, unnamed));
       for (const mount of asArray(container.volumeMounts)) {
         if (!isRecord(mount)) continue;
         const volume = volumes.get(asString(mount.name) ?? '');
         if (!volume) continue;
         mountedVolumes.add(volume.name);
-        references.push(...volumeReferences(volume, base, mount, ctx));
+        references.push(...volumeReferences(volume, holder, mount, ctx));
       }
     }
   }
   for (const volume of volumes.values()) {
-    if (!mountedVolumes.has(volume.name)) references.push(...volumeReferences(volume, blankReference(ctx), undefined, ctx));
+    if (!mountedVolumes.has(volume.name)) references.push(...volumeReferences(volume, { workload: ctx.workload, container: null, containerType: null }, undefined, ctx));
   }
   for (const pullSecret of asArray(podSpec.imagePullSecrets)) {
     const name = isRecord(pullSecret) ? asString(pullSecret.name) : undefined;
@@ -224,12 +224,5 @@ export function extractPodSpecReferences(podSpec: Record<string, unknown>, ctx: 
  * reads it only at pull time, so the reference is optional and a change needs nothing.
  */
 export function imagePullSecretReference(name: string, ctx: Pick<PodSpecContext, 'workload' | 'namespace'>, origin: Origin | null): Reference {
-  return {
-    ...blankReference({ workload: ctx.workload, namespace: ctx.namespace, origin }),
-    config: makeRef('Secret', ctx.namespace, name),
-    via: 'imagePullSecret',
-    optional: true,
-    update: 'none',
-    origin,
-  };
+  return newReference({ workload: ctx.workload, container: null, containerType: null }, makeRef('Secret', ctx.namespace, name), 'imagePullSecret', 'none', origin, { optional: true });
 }

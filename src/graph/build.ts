@@ -103,7 +103,9 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo): B
     const fromAccount = pullSecretsOf.get(makeRef('ServiceAccount', object.namespace, workload.serviceAccountName)) ?? [];
     const accountReferences = fromAccount.map(({ name, origin }) => imagePullSecretReference(name, { workload: workload.ref, namespace: object.namespace }, origin));
     for (const reference of [...workload.references, ...accountReferences]) {
-      references.push({ ...reference, protectedBy: protectionFor(reference, workload.annotations, configs.get(reference.config)) });
+      // Freshly made by extraction and not yet shared: filled in place rather than copied.
+      (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config));
+      references.push(reference);
     }
   }
   references = sortReferences(references);

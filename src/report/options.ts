@@ -39,6 +39,7 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
   const paint = painter(options);
   const natural = head.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const widths = fitColumns(natural, options.width);
+  if (widths.every((width, column) => width === natural[column])) return padColumns(head.map((title) => paint.bold(title)), rows, widths);
   const table = new Table({
     head: head.map((title) => paint.bold(title)),
     chars: BORDERLESS,
@@ -49,6 +50,19 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
   });
   for (const row of rows) table.push([...row]);
   return table.toString().split('\n').map((line) => line.trimEnd()).join('\n');
+}
+
+/**
+ * When nothing needs wrapping the table is plain padding; cli-table3 (which measures every cell
+ * many times) is kept for wrapping, where it earns its cost: 15,000 rows take 11 s through it.
+ */
+function padColumns(head: readonly string[], rows: readonly (readonly string[])[], widths: readonly number[]): string {
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(Math.max(0, widths[column]! - visibleLength(cell)))))
+      .join(' '.repeat(GAP))
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
 }
 
 // eslint-disable-next-line no-control-regex

@@ -16,6 +16,8 @@ type Item = Record<string, any>;
 const SERVED = new Map<string, string>();
 for (const resource of CLUSTER_RESOURCES) for (const version of resource.versions) SERVED.set(`${resource.group}/${version}/${resource.plural}`, resource.kind);
 
+const SHORT_NAMES: Record<string, string> = { Pod: 'po', Deployment: 'deploy', ReplicaSet: 'rs', StatefulSet: 'sts', DaemonSet: 'ds', CronJob: 'cj', ConfigMap: 'cm', ServiceAccount: 'sa', Ingress: 'ing', ReplicationController: 'rc' };
+
 function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 }
@@ -116,11 +118,46 @@ export class FakeApiServer {
     }
     if (request.headers.authorization !== 'Bearer test-token') return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     if (url.pathname === '/version') return send(200, JSON.stringify(this.version));
+    const discovery = this.discovery(url.pathname);
+    if (discovery) return send(200, discovery);
     if (recorded.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return send(201, this.review(recorded.body));
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send);
     return send(405, status(405, 'MethodNotAllowed', `${recorded.method} is not supported by the fake server`));
+  }
+
+  /** Legacy discovery (/api, /apis, /api/v1, /apis/G/V), enough for kubectl to find its resources. */
+  private discovery(path: string): string | undefined {
+    const groups = new Map<string, Set<string>>();
+    for (const resource of CLUSTER_RESOURCES) {
+      if (resource.group === '') continue;
+      const versions = groups.get(resource.group) ?? new Set<string>();
+      versions.add(resource.versions[0]!);
+      groups.set(resource.group, versions);
+    }
+    if (path === '/api') return JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+    if (path === '/apis') {
+      const list = [...groups.entries()].map(([name, versions]) => {
+        const all = [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+        return { name, versions: all, preferredVersion: all[0] };
+      });
+      return JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: list });
+    }
+    const match = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (!match) return undefined;
+    const group = match[1] ? '' : match[2]!;
+    const version = match[1] ?? match[3]!;
+    const resources = CLUSTER_RESOURCES.filter((resource) => resource.group === group && resource.versions[0] === version).map((resource) => ({
+      name: resource.plural,
+      singularName: resource.kind.toLowerCase(),
+      namespaced: true,
+      kind: resource.kind,
+      verbs: ['get', 'list', 'patch', 'watch'],
+      shortNames: SHORT_NAMES[resource.kind] ? [SHORT_NAMES[resource.kind]] : [],
+    }));
+    if (resources.length === 0) return undefined;
+    return JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources });
   }
 
   private route(path: string): { kind: string; plural: string; namespace: string | null; name: string | null; gvp: string } | undefined {

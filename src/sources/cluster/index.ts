@@ -33,10 +33,35 @@ export function keysFromManagedFields(metadata: Record<string, unknown>): Record
   return keys;
 }
 
+const blankValues = (map: unknown) => (isRecord(map) ? Object.fromEntries(Object.keys(map).map((key) => [key, ''])) : map);
+
+/**
+ * What kstale keeps of a pod: identity, the spec it started with, and container start times.
+ * A large cluster's pods carry much more (resources, probes, conditions); dropping it at read
+ * time keeps memory flat.
+ */
+export function slimPod(item: Record<string, unknown>): Record<string, unknown> {
+  const status = isRecord(item.status) ? item.status : {};
+  const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? { name: entry.name, state: entry.state } : entry)) : undefined);
+  return {
+    metadata: item.metadata,
+    spec: item.spec,
+    status: {
+      phase: status.phase,
+      startTime: status.startTime,
+      containerStatuses: slimStatuses(status.containerStatuses),
+      initContainerStatuses: slimStatuses(status.initContainerStatuses),
+      ephemeralContainerStatuses: slimStatuses(status.ephemeralContainerStatuses),
+    },
+  };
+}
+
 function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
-  let raw: RawObject = { apiVersion, kind: resource.kind, ...item };
+  let raw: RawObject = { apiVersion, kind: resource.kind, ...(resource.kind === 'Pod' ? slimPod(item) : item) };
+  // Only key names are used: values of ConfigMaps (dashboards, scripts) would dominate memory.
+  if (resource.kind === 'ConfigMap') raw = { ...raw, data: blankValues(raw.data), binaryData: blankValues(raw.binaryData) };
   if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, data: keysFromManagedFields(metadata), [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
   return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null };
 }
