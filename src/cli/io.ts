@@ -7,6 +7,11 @@ export type CliIo = Readonly<{
   isTTY: boolean;
   columns: number | undefined;
   clock: () => Date;
+  /** true when a person can answer a question on the terminal */
+  canPrompt: boolean;
+  prompt: (question: string) => Promise<string>;
+  /** registers a Ctrl-C handler; returns the function that removes it */
+  onInterrupt: (handler: () => void) => () => void;
 }>;
 
 export async function processIo(): Promise<CliIo> {
@@ -24,5 +29,19 @@ export async function processIo(): Promise<CliIo> {
     isTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns,
     clock: () => new Date(),
+    canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    prompt: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const reader = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await reader.question(question);
+      } finally {
+        reader.close();
+      }
+    },
+    onInterrupt: (handler) => {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
   };
 }

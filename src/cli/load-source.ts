@@ -1,5 +1,6 @@
 import type { K8sObject } from '../model/object.js';
 import type { SourceInfo } from '../model/graph.js';
+import type { ClusterClient } from '../sources/cluster/http.js';
 import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
 import { loadManifests } from '../sources/manifests/index.js';
@@ -8,7 +9,7 @@ import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
 import { parseDuration, type SourceOptions } from './options.js';
 
-export type LoadedSource = { objects: K8sObject[]; problems: Problem[]; source: SourceInfo };
+export type LoadedSource = { objects: K8sObject[]; problems: Problem[]; source: SourceInfo; client?: ClusterClient };
 
 export const DEFAULT_NAMESPACE = 'default';
 
@@ -30,7 +31,7 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
   const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
   const namespaces = options.allNamespaces ? null : [options.namespace ?? connection.namespace];
   const { objects, problems } = await readCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys) });
-  return { objects, problems, source: { type: 'cluster', context: connection.context, now } };
+  return { objects, problems, source: { type: 'cluster', context: connection.context, now }, client: connection.client };
 }
 
 /** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */

@@ -7,7 +7,7 @@ import { BIN, REPO_ROOT } from './paths.js';
 export type CliRun = { code: number; stdout: string; stderr: string };
 
 /** Runs the CLI in-process with captured output; `tty` pretends stdout is a terminal. */
-export async function runCli(args: string[], options: { stdin?: string; env?: Record<string, string>; tty?: boolean; columns?: number } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { stdin?: string; env?: Record<string, string>; tty?: boolean; columns?: number; answer?: string; interruptAfter?: number } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -18,6 +18,15 @@ export async function runCli(args: string[], options: { stdin?: string; env?: Re
     isTTY: options.tty ?? false,
     columns: options.columns ?? 120,
     clock: () => new Date('2026-11-24T16:00:00Z'),
+    canPrompt: options.answer !== undefined,
+    prompt: async (question) => {
+      stderr += question;
+      return options.answer ?? '';
+    },
+    onInterrupt: (handler) => {
+      const timer = options.interruptAfter === undefined ? undefined : setTimeout(handler, options.interruptAfter);
+      return () => clearTimeout(timer);
+    },
   };
   const code = await main(['node', 'kstale', ...args], io);
   return { code, stdout, stderr };

@@ -18,6 +18,15 @@ for (const resource of CLUSTER_RESOURCES) for (const version of resource.version
 
 const SHORT_NAMES: Record<string, string> = { Pod: 'po', Deployment: 'deploy', ReplicaSet: 'rs', StatefulSet: 'sts', DaemonSet: 'ds', CronJob: 'cj', ConfigMap: 'cm', ServiceAccount: 'sa', Ingress: 'ing', ReplicationController: 'rc' };
 
+/** JSON merge of a patch into an object (enough for kstale's patches: maps only). */
+function mergeInto(target: Item, patch: Item): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete target[key];
+    else if (typeof value === 'object' && !Array.isArray(value) && typeof target[key] === 'object' && target[key] !== null) mergeInto(target[key], value);
+    else target[key] = structuredClone(value);
+  }
+}
+
 function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 }
@@ -39,6 +48,10 @@ export class FakeApiServer {
   /** the next request with a continue token gets 410 Gone */
   expireNextContinue = false;
   version = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
+  /** workloads (by name) whose rollout never finishes after a restart */
+  readonly stuckRollouts = new Set<string>();
+  /** the start time given to pods that a restart recreates */
+  podStartTime = '2026-11-24T16:05:00Z';
   private objects: Item[] = [];
   private resourceVersion = 1000;
   private server?: Server;
@@ -124,6 +137,7 @@ export class FakeApiServer {
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send);
+    if (route.name) return this.single(route as typeof route & { name: string }, recorded, send);
     return send(405, status(405, 'MethodNotAllowed', `${recorded.method} is not supported by the fake server`));
   }
 
@@ -196,6 +210,57 @@ export class FakeApiServer {
     });
     const metadata = { resourceVersion: String(this.resourceVersion), ...(next ? { continue: next, remainingItemCount: all.length - offset - limit } : {}) };
     send(200, JSON.stringify({ kind: metadataOnly ? 'PartialObjectMetadataList' : `${route.kind}List`, apiVersion: metadataOnly ? 'meta.k8s.io/v1' : route.gvp.startsWith('/') ? 'v1' : route.gvp.split('/').slice(0, 2).join('/'), metadata, items }));
+  }
+
+  private find(kind: string, namespace: string | null, name: string): Item | undefined {
+    return this.objects.find((object) => object.kind === kind && object.metadata?.name === name && (namespace === null || object.metadata?.namespace === namespace));
+  }
+
+  /** GET, PATCH (strategic-merge or merge patch) and DELETE of one object, with a simulated controller. */
+  private single(route: { kind: string; plural: string; namespace: string | null; name: string }, request: RecordedRequest, send: (code: number, body: string) => void): void {
+    const verb = request.method.toLowerCase();
+    if (this.forbidden.has(`${verb}:${route.plural}`)) return send(403, status(403, 'Forbidden', `${route.plural} "${route.name}" is forbidden: User "tester" cannot ${verb} resource "${route.plural}" in the namespace "${route.namespace}"`));
+    const object = this.find(route.kind, route.namespace, route.name);
+    if (!object) return send(404, status(404, 'NotFound', `${route.plural} "${route.name}" not found`));
+    if (request.method === 'GET') return send(200, JSON.stringify(object));
+    if (request.method === 'DELETE') {
+      this.objects = this.objects.filter((candidate) => candidate !== object);
+      if (route.kind === 'Pod') this.add(this.restarted(object)); // its controller makes it again
+      return send(200, status(200, 'Success', 'deleted').replace('"Failure"', '"Success"'));
+    }
+    if (request.method === 'PATCH') {
+      const contentType = String(request.headers['content-type'] ?? '');
+      if (!/^application\/(strategic-merge-patch|merge-patch)\+json/.test(contentType)) return send(415, status(415, 'UnsupportedMediaType', `the fake server expects a merge patch, not ${contentType}`));
+      const before = JSON.stringify(object.spec?.template ?? object.spec?.restartAt ?? null);
+      mergeInto(object, JSON.parse(request.body));
+      if (JSON.stringify(object.spec?.template ?? object.spec?.restartAt ?? null) !== before) this.rollOut(object);
+      return send(200, JSON.stringify(object));
+    }
+    send(405, status(405, 'MethodNotAllowed', `${request.method} is not supported`));
+  }
+
+  private restarted(pod: Item): Item {
+    const copy = structuredClone(pod);
+    const started = (list: Item[] | undefined, state: 'running' | 'terminated') => (list ?? []).map((entry: Item) => ({ ...entry, state: { [state]: { startedAt: this.podStartTime } } }));
+    copy.status = { ...copy.status, startTime: this.podStartTime, containerStatuses: started(copy.status?.containerStatuses, 'running'), initContainerStatuses: started(copy.status?.initContainerStatuses, 'terminated') };
+    return copy;
+  }
+
+  /** The workload's controller replaces its pods (new start time) and reports the rollout done, unless stuck. */
+  private rollOut(workload: Item): void {
+    workload.metadata.generation = (workload.metadata.generation ?? 1) + 1;
+    const namespace = workload.metadata.namespace;
+    const owners = new Set([workload.metadata.name]);
+    for (const object of this.objects) if (object.kind === 'ReplicaSet' && object.metadata.namespace === namespace && object.metadata.ownerReferences?.some((owner: Item) => owners.has(owner.name))) owners.add(object.metadata.name);
+    const pods = this.objects.filter((object) => object.kind === 'Pod' && object.metadata.namespace === namespace && object.metadata.ownerReferences?.some((owner: Item) => owners.has(owner.name)));
+    if (this.stuckRollouts.has(workload.metadata.name)) return;
+    this.objects = this.objects.map((object) => (pods.includes(object) ? this.restarted(object) : object));
+    const replicas = workload.spec?.replicas ?? pods.length;
+    workload.status = workload.kind === 'DaemonSet'
+      ? { observedGeneration: workload.metadata.generation, desiredNumberScheduled: pods.length, updatedNumberScheduled: pods.length, numberAvailable: pods.length }
+      : workload.kind === 'Rollout'
+        ? { phase: 'Healthy', observedGeneration: String(workload.metadata.generation) }
+        : { observedGeneration: workload.metadata.generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, currentRevision: 'r2', updateRevision: 'r2' };
   }
 
   private review(body: string): string {

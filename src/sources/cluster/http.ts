@@ -21,7 +21,7 @@ export type ConnectionOptions = Readonly<{
 
 export type ClusterClient = Readonly<{
   get: (path: string, accept?: string) => Promise<ClusterResponse>;
-  send: (method: 'PATCH' | 'POST', path: string, body: string, contentType: string) => Promise<ClusterResponse>;
+  send: (method: 'PATCH' | 'POST' | 'DELETE', path: string, body: string, contentType: string) => Promise<ClusterResponse>;
   context: string;
   server: string;
 }>;

@@ -1,0 +1,135 @@
+import type { BuiltGraph } from '../graph/build.js';
+import { compareStrings } from '../graph/missing.js';
+import type { ProtectedBy } from '../model/graph.js';
+import { isRecord, type K8sObject } from '../model/object.js';
+import { parseRef, type Ref } from '../model/refs.js';
+import { workloadKindOf, type RestartMethod } from '../extract/workload-kinds.js';
+import type { AuditResult } from './audit.js';
+
+export type RestartReason = Readonly<{ config: Ref; key: string | null; changedAt: string | null }>;
+
+export type PlanEntry = Readonly<{
+  workload: Ref;
+  method: RestartMethod | 'delete-pods';
+  action: 'restart' | 'skip' | 'refuse';
+  /** why it is skipped or refused; empty for a restart */
+  note: string;
+  why: readonly RestartReason[];
+  stalePods: number;
+  pods: number;
+  protectedBy: ProtectedBy | null;
+  /** pods to delete for an OnDelete update strategy (with --delete-pods-on-delete-strategy) */
+  podsToDelete: readonly Ref[];
+}>;
+
+export type RestartPlan = Readonly<{ entries: readonly PlanEntry[] }>;
+
+export type RestartResult = 'restarted' | 'skipped' | 'refused' | 'failed' | 'not-started';
+/** What happened to one planned workload (src/actions fills these in). */
+export type RestartOutcome = Readonly<{ workload: Ref; result: RestartResult; detail: string }>;
+
+export type PlanOptions = Readonly<{
+  includeProtected: boolean;
+  deletePodsOnDeleteStrategy: boolean;
+  force: boolean;
+  exclude: readonly string[];
+}>;
+
+/** What a workload needs a restart for: stale configs (--affected) or one config (--uses). */
+export type RestartTarget = Readonly<{ workload: Ref; why: readonly RestartReason[]; stalePods: number; pods: number; protectedBy: ProtectedBy | null }>;
+
+export function targetsFromAudit(audit: AuditResult): RestartTarget[] {
+  return audit.staleWorkloads.map((workload) => ({
+    workload: workload.workload,
+    why: workload.changes.map((change) => ({ config: change.config, key: change.key, changedAt: change.changedAt })),
+    stalePods: workload.stalePods,
+    pods: workload.pods,
+    protectedBy: workload.protectedBy,
+  }));
+}
+
+/** Every workload that needs a restart to see `config` (and `key`): its env, envFrom or subPath references. */
+export function targetsForConfig(built: BuiltGraph, audit: AuditResult, config: Ref, key: string | null): RestartTarget[] {
+  const readers = (built.index.usersOf.get(config) ?? []).filter((reference) => reference.update === 'restart' && (key === null || reference.key === null || reference.key === key));
+  const byWorkload = new Map<Ref, typeof readers>();
+  for (const reference of readers) byWorkload.set(reference.workload, [...(byWorkload.get(reference.workload) ?? []), reference]);
+  return [...byWorkload.entries()].map(([workload, references]) => {
+    const pods = audit.staleness.pods.filter((pod) => pod.workload === workload && pod.state === 'running');
+    const stale = new Set(audit.staleness.stale.filter((entry) => entry.workload === workload && entry.config === config).map((entry) => entry.pod));
+    return {
+      workload,
+      why: [...new Set(references.map((reference) => reference.key))].map((readKey) => ({ config, key: readKey, changedAt: null })),
+      stalePods: stale.size,
+      pods: pods.length,
+      protectedBy: references.every((reference) => reference.protectedBy !== null) ? references[0]!.protectedBy : null,
+    };
+  });
+}
+
+function spec(object: K8sObject | undefined): Record<string, unknown> {
+  return object && isRecord(object.raw.spec) ? object.raw.spec : {};
+}
+
+function updateStrategyType(object: K8sObject | undefined): string | undefined {
+  const strategy = spec(object).updateStrategy;
+  return isRecord(strategy) && typeof strategy.type === 'string' ? strategy.type : undefined;
+}
+
+function isExcluded(workload: Ref, exclude: readonly string[]): boolean {
+  const { kind, name } = parseRef(workload);
+  return exclude.some((pattern) => {
+    const [patternKind, patternName] = pattern.includes('/') ? pattern.split('/') : ['', pattern];
+    return patternName === name && (!patternKind || patternKind.toLowerCase() === kind.toLowerCase());
+  });
+}
+
+/**
+ * Decides, per workload, whether kstale restarts it and how, or why not (DESIGN.md section 4):
+ * only rolling kinds, never a paused or empty one, OnDelete strategies only with consent,
+ * protected ones only with --include-protected, and never into a missing required config.
+ */
+export function planRestart(built: BuiltGraph, audit: AuditResult, targets: readonly RestartTarget[], options: PlanOptions): RestartPlan {
+  const entries = targets.map((target): PlanEntry => {
+    const object = built.index.extracted.get(target.workload)?.object ?? built.index.declarations.get(target.workload)?.[0];
+    const row = object ? workloadKindOf(object) : undefined;
+    const base = { ...target, method: row?.restart ?? ('none' as RestartMethod), podsToDelete: [] as Ref[] };
+    const skip = (note: string): PlanEntry => ({ ...base, action: 'skip', note });
+    if (isExcluded(target.workload, options.exclude)) return skip('excluded with --exclude');
+    if (!object || !row) return skip(`${parseRef(target.workload).kind} is not in the source: restart its owner or delete the pods`);
+    if (row.restart === 'none') return skip(row.reason);
+    if (target.protectedBy && !options.includeProtected) return skip(`${target.protectedBy} already restarts it on change (--include-protected to restart anyway)`);
+    if (spec(object).paused === true) return skip('the Deployment is paused: a restart would wait until it is resumed');
+    if (spec(object).replicas === 0) return skip('0 replicas: nothing runs');
+    const missing = audit.missing.filter((entry) => !entry.optional && entry.referencedBy.includes(target.workload));
+    if (missing.length > 0 && !options.force) {
+      const what = missing.map((entry) => `${entry.config}${entry.key ? ` key ${entry.key}` : ''}`).join(', ');
+      return { ...base, action: 'refuse', note: `would crash-loop: required ${what} does not exist (--force to restart anyway)` };
+    }
+    if (updateStrategyType(object) === 'OnDelete') {
+      if (!options.deletePodsOnDeleteStrategy) return skip('updateStrategy OnDelete: pods must be deleted (--delete-pods-on-delete-strategy)');
+      const pods = audit.staleness.pods.filter((pod) => pod.workload === target.workload && pod.state === 'running').map((pod) => pod.pod);
+      return { ...base, method: 'delete-pods', action: 'restart', note: '', podsToDelete: pods };
+    }
+    return { ...base, action: 'restart', note: '' };
+  });
+  return { entries: entries.sort((a, b) => compareStrings(a.workload, b.workload)) };
+}
+
+/** The annotation `kubectl rollout restart` sets on the pod template. */
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+export const RESTARTED_FOR_ANNOTATION = 'kstale.io/restarted-for';
+
+export type RestartPatch = Readonly<{ contentType: string; body: Record<string, unknown> }>;
+
+/** The exact patch for a workload: kubectl's strategic-merge patch, or `spec.restartAt` for an Argo Rollout (a CRD: merge patch). */
+export function patchFor(entry: PlanEntry, now: string, annotate: boolean): RestartPatch | undefined {
+  const reason = entry.why.map((why) => `${why.config}${why.key ? `:${why.key}` : ''}`).join(',');
+  if (entry.method === 'rollout') {
+    const annotations: Record<string, string> = { [RESTARTED_AT_ANNOTATION]: now, ...(annotate ? { [RESTARTED_FOR_ANNOTATION]: reason } : {}) };
+    return { contentType: 'application/strategic-merge-patch+json', body: { spec: { template: { metadata: { annotations } } } } };
+  }
+  if (entry.method === 'restartAt') {
+    return { contentType: 'application/merge-patch+json', body: { spec: { restartAt: now }, ...(annotate ? { metadata: { annotations: { [RESTARTED_FOR_ANNOTATION]: reason } } } : {}) } };
+  }
+  return undefined;
+}

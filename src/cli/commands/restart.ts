@@ -1,0 +1,142 @@
+import { Command, Option } from 'commander';
+import { auditCluster } from '../../analyses/audit.js';
+import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartPlan } from '../../analyses/restart-plan.js';
+import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
+import { buildGraph } from '../../graph/build.js';
+import { KstaleError } from '../../model/errors.js';
+import { makeRef } from '../../model/refs.js';
+import { renderJson } from '../../report/index.js';
+import { renderOutcomesTable, renderPlanTable, restartDocument } from '../../report/render-restart.js';
+import type { CliIo } from '../io.js';
+import { DEFAULT_NAMESPACE, ensureSomethingRead, loadSource, reportProblems } from '../load-source.js';
+import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+import { parseConfigTarget } from '../target.js';
+
+const FORMATS = ['table', 'json'];
+
+type RestartOptions = SourceOptions & {
+  affected?: boolean;
+  uses?: string;
+  key?: string;
+  exclude: string[];
+  includeProtected?: boolean;
+  deletePodsOnDeleteStrategy?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  maxParallel: string;
+  wait?: boolean;
+  timeout: string;
+  continueOnError?: boolean;
+  annotate?: boolean;
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function patchesOf(plan: RestartPlan, now: string, annotate: boolean): { workload: string; method: string; contentType?: string; body?: unknown; delete?: readonly string[] }[] {
+  return plan.entries
+    .filter((entry) => entry.action === 'restart')
+    .map((entry) => {
+      if (entry.method === 'delete-pods') return { workload: entry.workload, method: 'DELETE', delete: entry.podsToDelete };
+      const patch = patchFor(entry, now, annotate)!;
+      return { workload: entry.workload, method: 'PATCH', contentType: patch.contentType, body: patch.body };
+    });
+}
+
+export function restartCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = new Command('restart')
+    .description('restart (as kubectl rollout restart does) exactly the workloads that hold stale config, or that read one config: plan first, then confirm')
+    .option('--affected', 'every workload audit finds stale and that can be restarted')
+    .option('--uses <config>', 'every workload that needs a restart to see this config (cm/NAME, secret/NAME)')
+    .option('--key <key>', 'with --uses: only workloads that read this key (or the whole config)')
+    .option('--exclude <kind/name>', 'never restart this workload (repeatable)', collect, [])
+    .option('--include-protected', 'also restart workloads that Reloader, wave or a checksum already restart')
+    .option('--delete-pods-on-delete-strategy', 'for updateStrategy OnDelete, delete the stale pods so they are recreated')
+    .option('--force', 'restart even when a required config or key is missing (it will crash-loop)')
+    .option('--dry-run', 'print the plan and the exact patches; write nothing')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--max-parallel <n>', 'workloads restarted at the same time', '1')
+    .option('--wait', 'follow each rollout until it is done')
+    .option('--timeout <duration>', 'with --wait: how long one rollout may take', '5m')
+    .option('--continue-on-error', 'go on with the next workloads after a failure')
+    .option('--annotate', 'also set kstale.io/restarted-for on the pod template (an audit trail)')
+    .addHelpText('after', `
+Examples:
+  kstale restart --affected -n shop --dry-run        # the plan and the patches, nothing written
+  kstale restart --affected -A --wait                 # asks y/N, then restarts one by one
+  kstale restart --uses secret/db-credentials --key password -n shop --yes --wait`);
+  addSourceOptions(command, FORMATS).action(async (options: RestartOptions) => {
+    checkFormat(options.output, FORMATS);
+    if (Boolean(options.affected) === Boolean(options.uses)) throw new KstaleError('usage', 'say what to restart: --affected or --uses cm/NAME', { hint: 'kstale restart --affected --dry-run' });
+    if (options.filename?.length && !options.dryRun) throw new KstaleError('usage', 'restart writes to a cluster: with -f only --dry-run is possible', { hint: 'drop -f to restart in the current context, or add --dry-run to see the plan' });
+    const maxParallel = Number(options.maxParallel);
+    if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);
+    const timeoutMs = parseDuration(options.timeout, '--timeout');
+    const now = resolveNow(options.now, io);
+    const loaded = await loadSource(options, io, now);
+    reportProblems(loaded.problems, io);
+    ensureSomethingRead(loaded);
+    const built = buildGraph(loaded.objects, loaded.source);
+    const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
+    let targets = targetsFromAudit(audit);
+    if (options.uses) {
+      const { kind, name } = parseConfigTarget(options.uses);
+      const namespace = options.namespace ?? (loaded.source.type === 'cluster' ? undefined : DEFAULT_NAMESPACE);
+      const namespaces = options.allNamespaces || namespace === undefined ? [...new Set(loaded.objects.map((object) => object.namespace))] : [namespace];
+      targets = namespaces.flatMap((ns) => targetsForConfig(built, audit, makeRef(kind, ns, name), options.key ?? null));
+    }
+    const plan = planRestart(built, audit, targets, {
+      includeProtected: Boolean(options.includeProtected),
+      deletePodsOnDeleteStrategy: Boolean(options.deletePodsOnDeleteStrategy),
+      force: Boolean(options.force),
+      exclude: options.exclude,
+    });
+    const render = renderOptionsFor(options, io);
+    const json = options.output === 'json';
+    const patches = patchesOf(plan, now, Boolean(options.annotate));
+    if (!json) io.stdout(renderPlanTable(plan, render));
+    if (options.dryRun || patches.length === 0) {
+      if (json) io.stdout(renderJson(restartDocument(plan, null, Boolean(options.dryRun), patches)));
+      else if (patches.length === 0) io.stdout('Nothing to restart.\n');
+      else io.stdout(`\nDry run: nothing is written. The requests would be:\n${patches.map((patch) => (patch.method === 'DELETE' ? `DELETE ${patch.delete!.join(', ')}` : `PATCH ${patch.workload} (Content-Type: ${patch.contentType})\n  ${JSON.stringify(patch.body)}`)).join('\n')}\n`);
+      setExitCode(plan.entries.some((entry) => entry.action === 'refuse') ? 1 : 0);
+      return;
+    }
+    const context = loaded.source.context ?? '';
+    if (!options.yes) {
+      if (!io.canPrompt) throw new KstaleError('usage', `refusing to restart ${patches.length} workloads without confirmation: there is no terminal to ask on`, { hint: 'read the plan above, then run again with --yes' });
+      const answer = await io.prompt(`Restart ${patches.length} workloads in context "${context}"? [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        io.stderr('Not confirmed: nothing was written.\n');
+        setExitCode(1);
+        return;
+      }
+    }
+    let interrupted = false;
+    const removeHandler = io.onInterrupt(() => {
+      interrupted = true;
+      io.stderr('\nInterrupted: finishing the restarts under way, starting no new one.\n');
+    });
+    try {
+      const { applyPlan } = await import('../../actions/restart.js');
+      const outcomes = await applyPlan(loaded.client!, plan, {
+        now,
+        annotate: Boolean(options.annotate),
+        maxParallel,
+        wait: Boolean(options.wait),
+        timeoutMs,
+        pollMs: 1000,
+        continueOnError: Boolean(options.continueOnError),
+        shouldStop: () => interrupted,
+        progress: (line) => io.stderr(`${line}\n`),
+      });
+      io.stdout(json ? renderJson(restartDocument(plan, outcomes, false, patches)) : renderOutcomesTable(outcomes, render));
+      const planned = outcomes.filter((outcome) => !['skipped'].includes(outcome.result));
+      setExitCode(planned.every((outcome) => outcome.result === 'restarted') ? 0 : 1);
+    } finally {
+      removeHandler();
+    }
+  });
+  return command;
+}
+
