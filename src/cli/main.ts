@@ -4,6 +4,7 @@ import { isKstaleError } from '../model/errors.js';
 import { auditCommand } from './commands/audit.js';
 import { authCommand } from './commands/auth.js';
 import { graphCommand } from './commands/graph.js';
+import { impactCommand } from './commands/impact.js';
 import { lintCommand } from './commands/lint.js';
 import { restartCommand } from './commands/restart.js';
 import { whoUsesCommand } from './commands/who-uses.js';
@@ -30,7 +31,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const command of [whoUsesCommand(io, setExitCode), auditCommand(io, setExitCode), graphCommand(io, setExitCode), lintCommand(io, setExitCode, version), restartCommand(io, setExitCode), authCommand(io, setExitCode)]) {
+  for (const command of [whoUsesCommand(io, setExitCode), auditCommand(io, setExitCode), graphCommand(io, setExitCode), lintCommand(io, setExitCode, version), restartCommand(io, setExitCode), impactCommand(io, setExitCode), authCommand(io, setExitCode)]) {
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;

@@ -19,6 +19,11 @@ export type K8sObject = Readonly<{
   raw: RawObject;
   origin: Origin | null;
   positionOf?: (node: object) => Position | undefined;
+  /**
+   * For ConfigMaps and Secrets when a command compares versions (impact): key → digest of the
+   * decoded value. Kept in memory to tell changed keys apart; never rendered or stored.
+   */
+  valueDigests?: ReadonlyMap<string, string>;
 }>;
 
 export type ObjectMeta = Readonly<{

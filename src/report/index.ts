@@ -8,6 +8,7 @@ import { lintDocument, renderLintGithub, renderLintJunit, renderLintTable, type 
 import { sarifDocument } from './render-sarif.js';
 import { auditDocument, renderAuditTable } from './render-audit.js';
 import type { AuditResult } from '../analyses/audit.js';
+import { impactDocument, renderImpactMarkdown, renderImpactTable, type ImpactView } from './render-impact.js';
 
 export type { RenderOptions } from './options.js';
 export type Renderer<View> = (view: View, options: RenderOptions) => string;
@@ -49,4 +50,11 @@ export const AUDIT_FORMATS: Readonly<Record<string, Renderer<AuditResult>>> = {
   wide: (result, options) => renderAuditTable(result, { ...options, wide: true }),
   json: (result) => renderJson(auditDocument(result)),
   yaml: (result) => renderYaml(auditDocument(result)),
+};
+
+export const IMPACT_FORMATS: Readonly<Record<string, Renderer<ImpactView>>> = {
+  table: renderImpactTable,
+  markdown: renderImpactMarkdown,
+  json: (view) => renderJson(impactDocument(view)),
+  yaml: (view) => renderYaml(impactDocument(view)),
 };

@@ -1,7 +1,7 @@
 import { isRecord, type K8sObject, type RawObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { METADATA_ONLY_MARK } from '../../extract/configs.js';
-import { withoutSecretValues } from '../manifests/to-objects.js';
+import { valueDigestsOf, withoutSecretValues } from '../manifests/to-objects.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
 import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
@@ -16,6 +16,8 @@ export type ClusterReadOptions = Readonly<{
   secretKeys: boolean;
   concurrency?: number;
   pageSize?: number;
+  /** keep digests of config values before they are dropped (impact --against-cluster) */
+  digestValues?: boolean;
 }>;
 
 const DATA_FIELDS = ['f:data', 'f:stringData'];
@@ -56,14 +58,16 @@ export function slimPod(item: Record<string, unknown>): Record<string, unknown> 
   };
 }
 
-function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean): K8sObject {
+function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
+  const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
+  const valueDigests = digestValues && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
   let raw: RawObject = { apiVersion, kind: resource.kind, ...(resource.kind === 'Pod' ? slimPod(item) : item) };
   // Only key names are used: values of ConfigMaps (dashboards, scripts) would dominate memory.
   if (resource.kind === 'ConfigMap') raw = { ...raw, data: blankValues(raw.data), binaryData: blankValues(raw.binaryData) };
   if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, data: keysFromManagedFields(metadata), [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
-  return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null };
+  return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(valueDigests ? { valueDigests } : {}) };
 }
 
 type Task = () => Promise<void>;
@@ -90,7 +94,7 @@ async function readResource(client: ClusterClient, resource: ClusterResource, na
       problems.push({ code: 'forbidden', severity: 'warning', message: `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`, object: resource.plural });
       return;
     }
-    for (const item of outcome.items) objects.push(toObject(resource, version, item, metadataOnly));
+    for (const item of outcome.items) objects.push(toObject(resource, version, item, metadataOnly, Boolean(options.digestValues)));
     return;
   }
 }

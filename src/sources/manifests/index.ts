@@ -12,7 +12,21 @@ export type ManifestOptions = {
   defaultNamespace: string;
   /** Reads standard input for `-`; injected so tests need no real stdin. */
   readStdin?: () => string;
+  /** keep digests of config values (impact compares them) */
+  digestValues?: boolean;
 };
+
+/** Objects from texts that are not files on disk (a git revision's blobs), named as given. */
+export function loadManifestTexts(texts: readonly { name: string; text: string }[], options: ManifestOptions): LoadedObjects {
+  const objects: K8sObject[] = [];
+  const problems: Problem[] = [];
+  for (const { name, text } of texts) {
+    const result = documentsToObjects(parseManifestText(text, name), { file: name, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
+    objects.push(...result.objects);
+    problems.push(...result.problems);
+  }
+  return { objects, problems };
+}
 
 export const STDIN_NAME = '<stdin>';
 
@@ -40,7 +54,7 @@ export function loadManifests(paths: readonly string[], options: ManifestOptions
       problems.push({ code: 'unreadable', severity: 'error', file: displayName, message: `cannot read file: ${code ?? (error as Error).message}` });
       continue;
     }
-    const result = documentsToObjects(parseManifestText(text, path), { file: displayName, defaultNamespace: options.defaultNamespace });
+    const result = documentsToObjects(parseManifestText(text, path), { file: displayName, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
     objects.push(...result.objects);
     problems.push(...result.problems);
     if (result.notKubernetes > 0 && result.objects.length === 0 && result.problems.length === 0) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { asString, isRecord, type K8sObject, type RawObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import type { ParsedDocument } from './parse-documents.js';
@@ -19,7 +20,22 @@ export function withoutSecretValues(raw: RawObject): RawObject {
   return copy;
 }
 
-type Context = { file: string; defaultNamespace: string };
+type Context = { file: string; defaultNamespace: string; digestValues?: boolean };
+
+const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+
+/** Digests of a config's values by key, from the raw object before Secret values are dropped. */
+export function valueDigestsOf(raw: Record<string, unknown>): Map<string, string> {
+  const digests = new Map<string, string>();
+  const add = (map: unknown, encoding: 'utf8' | 'base64') => {
+    if (isRecord(map)) for (const [key, value] of Object.entries(map)) digests.set(key, digest(Buffer.from(String(value ?? ''), encoding)));
+  };
+  const isSecret = raw.kind === 'Secret';
+  add(raw.data, isSecret ? 'base64' : 'utf8');
+  add(raw.binaryData, 'base64');
+  add(raw.stringData, 'utf8'); // the API server merges stringData into data: the same bytes, the same digest
+  return digests;
+}
 
 function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context): K8sObject | Problem {
   // kubectl refuses an object without apiVersion; kstale still reads it (warned by the caller) so its references count.
@@ -32,7 +48,9 @@ function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocum
   if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...where };
   const namespace = asString(meta?.namespace) || ctx.defaultNamespace;
   const raw = kind === 'Secret' && apiVersion === 'v1' ? withoutSecretValues(value) : value;
-  return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, positionOf: doc.positionOf };
+  const isConfig = (kind === 'Secret' || kind === 'ConfigMap') && apiVersion === 'v1';
+  const valueDigests = ctx.digestValues && isConfig ? valueDigestsOf(value) : undefined;
+  return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, positionOf: doc.positionOf, ...(valueDigests ? { valueDigests } : {}) };
 }
 
 function isKubernetesLike(value: Record<string, unknown>): boolean {

@@ -1,0 +1,85 @@
+import { Command, Option } from 'commander';
+import { assessImpact, impactExitCode, type FailOn } from '../../analyses/impact.js';
+import { buildGraph } from '../../graph/build.js';
+import { KstaleError } from '../../model/errors.js';
+import type { K8sObject } from '../../model/object.js';
+import type { Problem } from '../../model/problem.js';
+import { IMPACT_FORMATS } from '../../report/index.js';
+import { readManifestsAtRef } from '../../sources/manifests/git.js';
+import { loadManifests, loadManifestTexts } from '../../sources/manifests/index.js';
+import type { CliIo } from '../io.js';
+import { DEFAULT_NAMESPACE, exitCodeForProblems, reportProblems } from '../load-source.js';
+import { checkFormat, parseDuration, renderOptionsFor, resolveNow } from '../options.js';
+
+const FORMATS = Object.keys(IMPACT_FORMATS);
+
+type ImpactOptions = {
+  filename: string[];
+  base: string[];
+  baseRef?: string;
+  againstCluster?: boolean;
+  namespace?: string;
+  allNamespaces?: boolean;
+  context?: string;
+  kubeconfig?: string;
+  requestTimeout: string;
+  secretKeys?: boolean;
+  output: string;
+  failOn: FailOn;
+  color: boolean;
+  now?: string;
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+async function loadBase(options: ImpactOptions, io: CliIo, newObjects: readonly K8sObject[]): Promise<{ objects: K8sObject[]; problems: Problem[]; name: string }> {
+  const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
+  if (options.base.length > 0) return { ...loadManifests(options.base, { defaultNamespace, readStdin: io.readStdin, digestValues: true }), name: options.base.join(', ') };
+  if (options.baseRef) return { ...loadManifestTexts(readManifestsAtRef(options.baseRef, options.filename, process.cwd()), { defaultNamespace, digestValues: true }), name: `git ${options.baseRef}` };
+  const { connectToCluster, readCluster } = await import('../../sources/cluster/index.js');
+  const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
+  const namespaces = options.allNamespaces ? null : options.namespace ? [options.namespace] : [...new Set(newObjects.map((object) => object.namespace))];
+  const read = await readCluster(connection.client, { namespaces, secretKeys: Boolean(options.secretKeys), digestValues: true });
+  return { ...read, name: `context ${connection.context}` };
+}
+
+export function impactCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = new Command('impact')
+    .description('before a change is applied: which workloads see it live, need a restart, roll anyway, are protected, or break')
+    .option('-f, --filename <path>', 'the new manifests (repeatable; directories recursive; - for stdin)', collect, [])
+    .option('--base <path>', 'the old manifests, e.g. the main branch checked out elsewhere (repeatable)', collect, [])
+    .option('--base-ref <ref>', 'the old manifests are the same paths at this git revision')
+    .option('--against-cluster', 'the old side is what the cluster runs now (current context)')
+    .option('-n, --namespace <ns>', 'namespace of objects that name none; with --against-cluster, the namespace to read')
+    .option('-A, --all-namespaces', 'with --against-cluster: read every namespace')
+    .option('--context <name>', 'kubeconfig context (--against-cluster)')
+    .option('--kubeconfig <path>', 'kubeconfig file (--against-cluster)')
+    .option('--request-timeout <duration>', 'give up on an API request after this long', '30s')
+    .option('--secret-keys', 'with --against-cluster: read whole Secrets so their values can be compared (in memory only)')
+    .addOption(new Option('-o, --output <format>', `output format: ${FORMATS.join('|')}`).default('table'))
+    .addOption(new Option('--fail-on <outcome>', 'exit 1 when an effect is this bad').choices(['breaks', 'restart-needed', 'never']).default('restart-needed'))
+    .option('--no-color', 'never colour the output (also NO_COLOR=1)')
+    .option('--now <time>', 'the current time, RFC 3339')
+    .addHelpText('after', `
+Examples:
+  kstale impact -f k8s/ --base ../main/k8s/              # two trees, offline
+  kstale impact -f k8s/ --base-ref origin/main -o markdown   # in CI, from git
+  kstale impact -f k8s/ --against-cluster -n shop         # what the cluster runs now`);
+  command.action(async (options: ImpactOptions) => {
+    checkFormat(options.output, FORMATS);
+    const sides = [options.base.length > 0, Boolean(options.baseRef), Boolean(options.againstCluster)].filter(Boolean).length;
+    if (sides !== 1) throw new KstaleError('usage', 'say what to compare with: one of --base PATH, --base-ref REF or --against-cluster');
+    if (options.filename.length === 0) throw new KstaleError('usage', 'impact needs the new manifests with -f', { hint: 'kstale impact -f k8s/ --base-ref origin/main' });
+    const now = resolveNow(options.now, io);
+    const after = loadManifests(options.filename, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin, digestValues: true });
+    const before = await loadBase(options, io, after.objects);
+    const problems = [...before.problems, ...after.problems];
+    reportProblems(problems, io);
+    if (after.objects.length === 0) throw new KstaleError('input', 'no new manifests could be read');
+    const source = { type: 'manifests' as const, paths: options.filename, now };
+    const result = assessImpact(buildGraph(before.objects, source), buildGraph(after.objects, source));
+    io.stdout(IMPACT_FORMATS[options.output]!({ result, source, base: before.name }, renderOptionsFor(options, io)));
+    setExitCode(Math.max(exitCodeForProblems(problems), impactExitCode(result, options.failOn)));
+  });
+  return command;
+}
