@@ -1,5 +1,6 @@
 import type { K8sObject } from '../model/object.js';
 import type { SourceInfo } from '../model/graph.js';
+import { buildGraph, type BuiltGraph } from '../graph/build.js';
 import type { ClusterClient } from '../sources/cluster/http.js';
 import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
@@ -27,10 +28,14 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
 async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
   if (options.selector !== undefined) selectWorkloads([], options.selector); // a bad -l fails before any request
   // Loaded only for live reads: -f runs never pay for the cluster code or client-node.
-  const { connectToCluster, readCluster } = await import('../sources/cluster/index.js');
+  const { connectToCluster, readCluster, serverVersionProblems } = await import('../sources/cluster/index.js');
   const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
   const namespaces = options.allNamespaces ? null : [options.namespace ?? connection.namespace];
-  const { objects, problems } = await readCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys) });
+  const [versionProblems, { objects, problems }] = await Promise.all([
+    serverVersionProblems(connection.client),
+    readCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys) }),
+  ]);
+  problems.unshift(...versionProblems);
   return { objects, problems, source: { type: 'cluster', context: connection.context, now }, client: connection.client };
 }
 
@@ -39,6 +44,14 @@ export function selectWorkloads(objects: readonly K8sObject[], selector: string)
   const requirements = parseLabelSelector(selector);
   if (!requirements) throw new KstaleError('usage', `-l "${selector}" is not a label selector`, { hint: 'examples: -l app=web, -l \'tier in (web,api)\', -l \'!canary\'' });
   return objects.filter((object) => !workloadKindOf(object) || objectMatches(object, requirements));
+}
+
+/** The common start of reading commands: read the source, report its problems, build the graph. */
+export async function loadGraph(options: SourceOptions, io: CliIo, now: string): Promise<{ loaded: LoadedSource; built: BuiltGraph }> {
+  const loaded = await loadSource(options, io, now);
+  reportProblems(loaded.problems, io);
+  ensureSomethingRead(loaded);
+  return { loaded, built: buildGraph(loaded.objects, loaded.source) };
 }
 
 /** One line per problem on stderr; errors and warnings are labelled, notices are not. */

@@ -53,15 +53,16 @@ describe('[E] live cluster source against the fake API server', () => {
   });
 
   it('without -n the context namespace is read; -n reads one namespace; -A reads cluster-wide lists', async () => {
+    const lists = () => server.requests.filter((request) => request.path !== '/version');
     server.requests.length = 0;
     await cli(['graph']);
-    assert.ok(server.requests.every((request) => request.path.includes('/namespaces/shop/')), server.requests.map((request) => request.path).join('\n'));
+    assert.ok(lists().every((request) => request.path.includes('/namespaces/shop/')), lists().map((request) => request.path).join('\n'));
     server.requests.length = 0;
     await cli(['graph', '-n', 'payments']);
-    assert.ok(server.requests.every((request) => request.path.includes('/namespaces/payments/')));
+    assert.ok(lists().every((request) => request.path.includes('/namespaces/payments/')));
     server.requests.length = 0;
     await cli(['graph', '-A']);
-    assert.ok(server.requests.every((request) => !request.path.includes('/namespaces/')));
+    assert.ok(lists().every((request) => !request.path.includes('/namespaces/')));
   });
 
   it('-l goes to the server for workloads and pods, never for configs', async () => {
@@ -70,6 +71,16 @@ describe('[E] live cluster source against the fake API server', () => {
     const withSelector = server.requests.filter((request) => request.query.labelSelector === 'app=storefront').map((request) => request.path.split('/').pop());
     assert.ok(withSelector.includes('pods') && withSelector.includes('deployments'));
     assert.ok(!server.requests.some((request) => /configmaps|secrets/.test(request.path) && request.query.labelSelector));
+  });
+
+  it('an API server older than 1.25 gets a warning about same-manager edits (kubernetes#109576)', async () => {
+    server.version = { major: '1', minor: '24', gitVersion: 'v1.24.17' };
+    try {
+      const run = await cli(['graph', '-A']);
+      assert.equal(run.stderr, 'kstale: warning: the API server is v1.24.17: before 1.25, an edit by the manager that already owned a key does not move its managedFields time, so such edits may be missed\n');
+    } finally {
+      server.version = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
+    }
   });
 
   it('an unknown --context lists the known ones', async () => {

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import { auditCluster, auditExitCode } from '../../analyses/audit.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
-import { buildGraph } from '../../graph/build.js';
 import { AUDIT_FORMATS } from '../../report/index.js';
 import type { CliIo } from '../io.js';
-import { ensureSomethingRead, exitCodeForProblems, loadSource, reportProblems } from '../load-source.js';
+import { exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 
 const FORMATS = Object.keys(AUDIT_FORMATS);
@@ -30,10 +29,7 @@ Examples:
     checkFormat(options.output, FORMATS);
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
     const now = resolveNow(options.now, io);
-    const loaded = await loadSource(options, io, now);
-    reportProblems(loaded.problems, io);
-    ensureSomethingRead(loaded);
-    const built = buildGraph(loaded.objects, loaded.source);
+    const { loaded, built } = await loadGraph(options, io, now);
     const result = auditCluster(built, { now, syncPeriodMs });
     const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
     io.stdout(AUDIT_FORMATS[options.output]!(shown, renderOptionsFor(options, io)));

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { buildGraph } from '../../graph/build.js';
 import { GRAPH_FORMATS } from '../../report/index.js';
 import type { CliIo } from '../io.js';
-import { ensureSomethingRead, exitCodeForProblems, loadSource, reportProblems } from '../load-source.js';
+import { exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 
 const FORMATS = Object.keys(GRAPH_FORMATS);
@@ -19,10 +18,8 @@ Examples:
   addSourceOptions(command, FORMATS).action(async (options: SourceOptions) => {
     checkFormat(options.output, FORMATS);
     const now = resolveNow(options.now, io);
-    const loaded = await loadSource(options, io, now);
-    reportProblems(loaded.problems, io);
-    ensureSomethingRead(loaded);
-    const { graph } = buildGraph(loaded.objects, loaded.source);
+    const { loaded, built } = await loadGraph(options, io, now);
+    const { graph } = built;
     io.stdout(GRAPH_FORMATS[options.output]!(graph, renderOptionsFor(options, io)));
     setExitCode(exitCodeForProblems(loaded.problems));
   });

@@ -2,13 +2,12 @@ import { Command, Option } from 'commander';
 import { auditCluster } from '../../analyses/audit.js';
 import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartPlan } from '../../analyses/restart-plan.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
-import { buildGraph } from '../../graph/build.js';
 import { KstaleError } from '../../model/errors.js';
 import { makeRef } from '../../model/refs.js';
 import { renderJson } from '../../report/index.js';
 import { renderOutcomesTable, renderPlanTable, restartDocument } from '../../report/render-restart.js';
 import type { CliIo } from '../io.js';
-import { DEFAULT_NAMESPACE, ensureSomethingRead, loadSource, reportProblems } from '../load-source.js';
+import { DEFAULT_NAMESPACE, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 import { parseConfigTarget } from '../target.js';
 
@@ -73,10 +72,7 @@ Examples:
     if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);
     const timeoutMs = parseDuration(options.timeout, '--timeout');
     const now = resolveNow(options.now, io);
-    const loaded = await loadSource(options, io, now);
-    reportProblems(loaded.problems, io);
-    ensureSomethingRead(loaded);
-    const built = buildGraph(loaded.objects, loaded.source);
+    const { loaded, built } = await loadGraph(options, io, now);
     const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
     let targets = targetsFromAudit(audit);
     if (options.uses) {

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
-import { buildGraph, type GraphIndex } from '../../graph/build.js';
+import type { GraphIndex } from '../../graph/build.js';
 import { DEFAULT_SYNC_PERIOD_MS, findStale } from '../../analyses/staleness.js';
 import type { Ref } from '../../model/refs.js';
 import { whoUses, type ConfigQuery } from '../../graph/queries.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
 import type { CliIo } from '../io.js';
-import { DEFAULT_NAMESPACE, ensureSomethingRead, exitCodeForProblems, loadSource, reportProblems } from '../load-source.js';
+import { DEFAULT_NAMESPACE, exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 import { parseConfigTarget } from '../target.js';
 
@@ -43,10 +43,8 @@ Examples:
     checkFormat(options.output, FORMATS);
     const { kind, name } = parseConfigTarget(target, options.kind);
     const now = resolveNow(options.now, io);
-    const loaded = await loadSource(options, io, now);
-    reportProblems(loaded.problems, io);
-    ensureSomethingRead(loaded);
-    const { index } = buildGraph(loaded.objects, loaded.source);
+    const { loaded, built } = await loadGraph(options, io, now);
+    const { index } = built;
     const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : options.namespace ?? DEFAULT_NAMESPACE, key: options.key ?? null };
     const answer = whoUses(index, query);
     const podsByWorkload = podCountsFor(answer.matched, index, now);

@@ -99,6 +99,20 @@ async function readResource(client: ClusterClient, resource: ClusterResource, na
   }
 }
 
+/**
+ * Before Kubernetes 1.25 a value-only change by the manager that already owned a key did not
+ * move its managedFields time (kubernetes/kubernetes#109576, fixed by #110058): say so, since
+ * audit may then miss such edits. An unreadable /version is not worth a warning.
+ */
+export async function serverVersionProblems(client: ClusterClient): Promise<Problem[]> {
+  const response = await client.get('/version');
+  if (response.status !== 200) return [];
+  const version = JSON.parse(response.body) as { major?: string; minor?: string; gitVersion?: string };
+  const minor = Number.parseInt(version.minor ?? '', 10);
+  if (version.major !== '1' || !Number.isFinite(minor) || minor >= 25) return [];
+  return [{ code: 'incomplete', severity: 'warning', message: `the API server is ${version.gitVersion ?? `1.${minor}`}: before 1.25, an edit by the manager that already owned a key does not move its managedFields time, so such edits may be missed` }];
+}
+
 /** Reads every resource kstale needs, in the namespaces asked for, a few lists at a time. */
 export async function readCluster(client: ClusterClient, options: ClusterReadOptions): Promise<{ objects: K8sObject[]; problems: Problem[] }> {
   const namespaces: (string | null)[] = options.namespaces === null ? [null] : [...options.namespaces];
