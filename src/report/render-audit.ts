@@ -3,6 +3,7 @@ import { configJson, referenceJson, workloadJson } from './graph-json.js';
 import { describeKey, kubectlName, namespaceOf } from './describe.js';
 import { ageBetween } from './durations.js';
 import { painter, renderTable, type RenderOptions } from './options.js';
+import { renderMissing } from './render-graph.js';
 
 export function auditSummary(result: AuditResult): string {
   const stalePods = new Set(result.staleness.stale.map((entry) => entry.pod)).size;
@@ -39,21 +40,6 @@ function staleTable(result: AuditResult, options: RenderOptions): string {
   return `\nStale workloads (oldest change first):\n${renderTable(['NAMESPACE', 'WORKLOAD', 'STALE PODS', 'CONFIG', 'KEY', 'CHANGED', 'AGO', 'PRECISION', 'PROTECTED'], rows, options)}\n`;
 }
 
-function missingTable(result: AuditResult, options: RenderOptions): string {
-  if (result.missing.length === 0) return '';
-  const paint = painter(options);
-  const rows = result.missing.map((entry) => [
-    namespaceOf(entry.config),
-    kubectlName(entry.config),
-    entry.key ?? '(whole object)',
-    entry.optional ? 'no' : paint.red('yes'),
-    entry.referencedBy.map(kubectlName).join(', '),
-    String(entry.runningPods.length),
-    entry.optional ? 'pods start without it' : 'pods fail to start when restarted',
-  ]);
-  return `\nMissing configs and keys:\n${renderTable(['NAMESPACE', 'CONFIG', 'KEY', 'REQUIRED', 'READ BY', 'RUNNING PODS', 'ON RESTART'], rows, options)}\n`;
-}
-
 function podTable(result: AuditResult, options: RenderOptions): string {
   const entries = [...result.staleness.stale.map((entry) => ({ entry, state: 'stale' })), ...result.staleness.syncing.map((entry) => ({ entry, state: 'syncing' }))];
   if (entries.length === 0) return '';
@@ -80,7 +66,7 @@ function notes(result: AuditResult, options: RenderOptions): string {
 }
 
 export function renderAuditTable(result: AuditResult, options: RenderOptions & { wide?: boolean }): string {
-  return `${auditSummary(result)}\n${staleTable(result, options)}${missingTable(result, options)}${options.wide ? podTable(result, options) : ''}${notes(result, options)}`;
+  return `${auditSummary(result)}\n${staleTable(result, options)}${renderMissing(result.missing, options)}${options.wide ? podTable(result, options) : ''}${notes(result, options)}`;
 }
 
 /** `kind: Audit`: the Graph document plus what audit found (DESIGN.md section 5). */

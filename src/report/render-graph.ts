@@ -17,17 +17,23 @@ export function graphSummary(graph: Graph): string {
   );
 }
 
-export function renderMissing(graph: Graph, options: RenderOptions): string {
-  if (graph.missing.length === 0) return '';
+type MissingRow = Readonly<{ config: Ref; key: string | null; optional: boolean; referencedBy: readonly Ref[]; runningPods?: readonly Ref[] }>;
+
+/** Missing configs and keys, for graph and audit alike; audit adds the running pods they strand. */
+export function renderMissing(entries: readonly MissingRow[], options: RenderOptions): string {
+  if (entries.length === 0) return '';
   const paint = painter(options);
-  const rows = graph.missing.map((entry) => [
+  const withPods = entries.some((entry) => entry.runningPods !== undefined);
+  const rows = entries.map((entry) => [
     namespaceOf(entry.config),
     kubectlName(entry.config),
     entry.key ?? '(whole object)',
-    entry.optional ? 'yes' : paint.red('no'),
+    entry.optional ? 'no' : paint.red('yes'),
     entry.referencedBy.map(kubectlName).join(', '),
+    ...(withPods ? [String(entry.runningPods?.length ?? 0), entry.optional ? 'pods start without it' : 'pods fail to start when restarted'] : []),
   ]);
-  return `\nMissing configs and keys:\n${renderTable(['NAMESPACE', 'CONFIG', 'KEY', 'OPTIONAL', 'REFERENCED BY'], rows, options)}\n`;
+  const head = ['NAMESPACE', 'CONFIG', 'KEY', 'REQUIRED', 'READ BY', ...(withPods ? ['RUNNING PODS', 'ON RESTART'] : [])];
+  return `\nMissing configs and keys:\n${renderTable(head, rows, options)}\n`;
 }
 
 export function renderGraphTable(graph: Graph, options: RenderOptions): string {
@@ -46,7 +52,7 @@ export function renderGraphTable(graph: Graph, options: RenderOptions): string {
   ]);
   const table = rows.length > 0 ? `${renderTable(['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'CONFIG', 'KEY', 'HOW', 'ON CHANGE', 'PROTECTED'], rows, options)}\n` : '';
   const unused = graph.unused.length > 0 ? `\nUnused configs: ${graph.unused.map((ref) => `${kubectlName(ref)} (ns ${namespaceOf(ref)})`).join(', ')}\n` : '';
-  return `${graphSummary(graph)}\n\n${table}${renderMissing(graph, options)}${unused}`;
+  return `${graphSummary(graph)}\n\n${table}${renderMissing(graph.missing, options)}${unused}`;
 }
 
 /** Graphviz ids and labels are double-quoted strings: `"` and `\` are escaped, a line break is `\n`. */
