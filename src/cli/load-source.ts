@@ -10,7 +10,14 @@ import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
 import { parseDuration, type SourceOptions } from './options.js';
 
-export type LoadedSource = { objects: K8sObject[]; problems: Problem[]; source: SourceInfo; client?: ClusterClient };
+export type LoadedSource = {
+  objects: K8sObject[];
+  problems: Problem[];
+  source: SourceInfo;
+  client?: ClusterClient;
+  /** the namespace a command means without -n: `default` for files, the context's for a cluster */
+  namespace: string;
+};
 
 export const DEFAULT_NAMESPACE = 'default';
 
@@ -21,7 +28,7 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
-  return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now } };
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE };
 }
 
 /** Without -f: the current kubeconfig context, in -n, -A or the context's namespace (kubectl's habit). */
@@ -36,7 +43,7 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
     readCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys) }),
   ]);
   problems.unshift(...versionProblems);
-  return { objects, problems, source: { type: 'cluster', context: connection.context, now }, client: connection.client };
+  return { objects, problems, source: { type: 'cluster', context: connection.context, now }, client: connection.client, namespace: options.namespace ?? connection.namespace };
 }
 
 /** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */

@@ -83,6 +83,12 @@ describe('[E] live cluster source against the fake API server', () => {
     }
   });
 
+  it('without -n, who-uses asks about the context namespace it read (shop), as kubectl would', async () => {
+    const run = await cli(['who-uses', 'secret/db-credentials', '-o', 'json']);
+    assert.deepEqual(JSON.parse(run.stdout).query.namespace, 'shop');
+    assert.equal(JSON.parse(run.stdout).references.length, 5);
+  });
+
   it('an unknown --context lists the known ones', async () => {
     const run = await runCli(['graph', '--kubeconfig', kubeconfig, '--context', 'prod']);
     assert.equal(run.code, 2);

@@ -7,7 +7,7 @@ import { makeRef } from '../../model/refs.js';
 import { renderJson } from '../../report/index.js';
 import { renderOutcomesTable, renderPlanTable, restartDocument } from '../../report/render-restart.js';
 import type { CliIo } from '../io.js';
-import { DEFAULT_NAMESPACE, loadGraph } from '../load-source.js';
+import { loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 import { parseConfigTarget } from '../target.js';
 
@@ -77,8 +77,7 @@ Examples:
     let targets = targetsFromAudit(audit);
     if (options.uses) {
       const { kind, name } = parseConfigTarget(options.uses);
-      const namespace = options.namespace ?? (loaded.source.type === 'cluster' ? undefined : DEFAULT_NAMESPACE);
-      const namespaces = options.allNamespaces || namespace === undefined ? [...new Set(loaded.objects.map((object) => object.namespace))] : [namespace];
+      const namespaces = options.allNamespaces ? [...new Set(loaded.objects.map((object) => object.namespace))] : [loaded.namespace];
       targets = namespaces.flatMap((ns) => targetsForConfig(built, audit, makeRef(kind, ns, name), options.key ?? null));
     }
     const plan = planRestart(built, audit, targets, {

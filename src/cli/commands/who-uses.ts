@@ -5,7 +5,7 @@ import type { Ref } from '../../model/refs.js';
 import { whoUses, type ConfigQuery } from '../../graph/queries.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
 import type { CliIo } from '../io.js';
-import { DEFAULT_NAMESPACE, exitCodeForProblems, loadGraph } from '../load-source.js';
+import { exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 import { parseConfigTarget } from '../target.js';
 
@@ -45,7 +45,7 @@ Examples:
     const now = resolveNow(options.now, io);
     const { loaded, built } = await loadGraph(options, io, now);
     const { index } = built;
-    const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : options.namespace ?? DEFAULT_NAMESPACE, key: options.key ?? null };
+    const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
     const answer = whoUses(index, query);
     const podsByWorkload = podCountsFor(answer.matched, index, now);
     io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) }, renderOptionsFor(options, io)));
