@@ -1,6 +1,6 @@
 import type { AuditResult } from '../analyses/audit.js';
 import { configJson, referenceJson, workloadJson } from './graph-json.js';
-import { describeKey, kubectlName, namespaceOf } from './describe.js';
+import { count, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { ageBetween } from './durations.js';
 import { painter, renderTable, type RenderOptions } from './options.js';
 import { renderMissing } from './render-graph.js';
@@ -12,9 +12,9 @@ export function auditSummary(result: AuditResult): string {
   const counts = result.podCounts;
   const ignored = counts.pending + counts.terminating + counts.finished;
   return (
-    `${stalePods} of ${counts.running} running pods stale in ${result.staleWorkloads.length} workloads; ` +
-    `${required} missing configs or keys${optional > 0 ? ` (+${optional} optional)` : ''}; ` +
-    `${result.unprotected.length} restart-needed references unprotected` +
+    `${stalePods} of ${count(counts.running, 'running pod')} stale in ${count(result.staleWorkloads.length, 'workload')}; ` +
+    `${count(required, 'missing config or key', 'missing configs or keys')}${optional > 0 ? ` (+${optional} optional)` : ''}; ` +
+    `${count(result.unprotected.length, 'restart-needed reference')} unprotected` +
     (ignored > 0 ? `\n${ignored} pods not audited (${counts.pending} pending, ${counts.terminating} terminating, ${counts.finished} finished)` : '') +
     `\nchange times: ${result.precision.key} key-level, ${result.precision.object} object-level, ${result.precision.created} creation time only`
   );

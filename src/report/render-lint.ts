@@ -1,5 +1,6 @@
 import type { LintReport } from '../analyses/lint/run-lint.js';
 import { SEVERITY_RANK, type Finding } from '../model/finding.js';
+import { count } from './describe.js';
 import { painter, type RenderOptions } from './options.js';
 
 /** What lint renderers need besides the report: set by the CLI, so renderers stay pure. */
@@ -13,8 +14,9 @@ function place(finding: Finding): string {
 export function lintSummaryLine(report: LintReport): string {
   const s = report.summary;
   const suppressed = s.suppressed > 0 ? ` (${s.suppressed} suppressed)` : '';
-  if (report.findings.length === 0) return `kstale lint: no findings in ${s.files} files, ${s.objects} objects${suppressed}`;
-  return `kstale lint: ${s.errors} errors, ${s.warnings} warnings, ${s.infos} info in ${s.files} files, ${s.objects} objects${suppressed}; fails on ${s.failOn}: ${s.failed ? 'FAILED' : 'passed'}`;
+  const where = `${count(s.files, 'file')}, ${count(s.objects, 'object')}`;
+  if (report.findings.length === 0) return `kstale lint: no findings in ${where}${suppressed}`;
+  return `kstale lint: ${count(s.errors, 'error')}, ${count(s.warnings, 'warning')}, ${s.infos} info in ${where}${suppressed}; fails on ${s.failOn}: ${s.failed ? 'FAILED' : 'passed'}`;
 }
 
 /** One line per finding (file:line:col severity rule message), like compilers and kube-linter print. */

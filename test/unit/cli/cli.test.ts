@@ -152,7 +152,7 @@ describe('[I] audit CLI', () => {
     const shop = await runCli(['audit', '-f', DUMP, '-n', 'shop', '--now', '2026-11-24T16:00:00Z']);
     assert.match(shop.stdout, /^5 of 6 running pods stale in 3 workloads/);
     const web = await runCli(['audit', '-f', DUMP, '-A', '-l', 'app=storefront', '--now', '2026-11-24T16:00:00Z']);
-    assert.match(web.stdout, /^2 of 2 running pods stale in 1 workloads/);
+    assert.match(web.stdout, /^2 of 2 running pods stale in 1 workload/);
     assert.equal((await runCli(['audit', '-f', DUMP, '-l', 'a b c'])).code, 2);
   });
 

@@ -56,7 +56,7 @@ describe('[U] lint formats', () => {
   it('a clean tree prints one summary line', () => {
     const report = lintPaths([fixture('lint', 'invalid-manifest', 'quiet')]);
     const text = LINT_FORMATS.table!({ report, toolVersion: 'x', srcRootUri: 'file:///' }, PLAIN);
-    assert.equal(text, 'kstale lint: no findings in 1 files, 2 objects\n');
+    assert.equal(text, 'kstale lint: no findings in 1 file, 2 objects\n');
   });
 
   it('github commands escape newlines, commas and colons', () => {
