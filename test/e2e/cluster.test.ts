@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { connectToCluster, readCluster } from '../../src/sources/cluster/index.js';
 import { FakeApiServer } from '../helpers/fake-api-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -217,17 +217,42 @@ describe('[E] kstale auth', () => {
   });
 });
 
-describe('[E] client-node is loaded only for live reads', () => {
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', `${REPO_ROOT}/test/helpers/forbid-client-node.mjs`, BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', NO_COLOR: '1' } });
+describe('[E] client-node is loaded only for exec plugins and auth providers', () => {
+  const command = (args: string[]) => [['--import', `${REPO_ROOT}/test/helpers/forbid-client-node.mjs`, BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', NO_COLOR: '1' } }] as const;
+  const run = (args: string[]) => spawnSync(process.execPath, command(args)[0], { ...command(args)[1], encoding: 'utf8' });
+  /** The fake server runs in this process: a live call must not block its event loop. */
+  const runLive = (args: string[]) =>
+    new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, command(args)[0], { ...command(args)[1], stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+  let server: FakeApiServer;
+  before(async () => {
+    server = await new FakeApiServer(dumpItems()).start();
+  });
+  after(() => server.stop());
 
-  it('--help, lint and -f runs never import it', () => {
+  it('--help, lint, -f runs and token kubeconfigs never import it', async () => {
     assert.equal(run(['--help']).status, 0);
     assert.equal(run(['graph', '-f', 'fixtures/demo/manifests']).status, 0);
     assert.equal(run(['lint', 'fixtures/demo/manifests']).status, 0);
+    const live = await runLive(['graph', '-A', '--kubeconfig', server.kubeconfig()]);
+    assert.equal(live.status, 0, live.stderr);
   });
 
-  it('a live read does (so the check above can fail)', () => {
-    const live = run(['graph', '--kubeconfig', fixture('cluster', 'tls', 'README.md')]);
-    assert.match(live.stderr, /kstale imported @kubernetes\/client-node/);
+  it('an exec-plugin kubeconfig does (so the check above can fail), and works through it', async () => {
+    const kubeconfig = server.kubeconfig({ exec: true });
+    assert.match((await runLive(['graph', '-A', '--kubeconfig', kubeconfig])).stderr, /kstale imported @kubernetes\/client-node/);
+    const viaExec = await runCli(['graph', '-A', '--kubeconfig', kubeconfig, '-o', 'json']);
+    assert.equal(viaExec.code, 0, viaExec.stderr);
+    assert.equal(JSON.parse(viaExec.stdout).workloads.length, 8);
+  });
+
+  it('a broken kubeconfig is one line naming the file and line', async () => {
+    const broken = await runCli(['graph', '--kubeconfig', fixture('cluster', 'tls', 'README.md')]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^kstale: error: cannot read kubeconfig \S+README\.md:2: [^\n]+\n$/);
   });
 });

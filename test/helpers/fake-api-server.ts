@@ -86,7 +86,7 @@ export class FakeApiServer {
   }
 
   /** A kubeconfig file for this server; `insecure` skips TLS verification of the self-signed cert. */
-  kubeconfig(options: { context?: string; namespace?: string; insecure?: boolean; token?: string } = {}): string {
+  kubeconfig(options: { context?: string; namespace?: string; insecure?: boolean; token?: string; exec?: boolean } = {}): string {
     const dir = mkdtempSync(join(tmpdir(), 'kstale-kubeconfig-'));
     const path = join(dir, 'config');
     const context = options.context ?? 'fake';
@@ -98,7 +98,9 @@ export class FakeApiServer {
         'clusters:',
         `- name: fake\n  cluster:\n    server: ${this.url}${options.insecure ? '\n    insecure-skip-tls-verify: true' : ''}`,
         'users:',
-        `- name: tester\n  user:\n    token: ${options.token ?? 'test-token'}`,
+        options.exec
+          ? `- name: tester\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      interactiveMode: Never\n      command: ${process.execPath}\n      args: ["-e", "console.log(JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {token: '${options.token ?? 'test-token'}'}}))"]`
+          : `- name: tester\n  user:\n    token: ${options.token ?? 'test-token'}`,
         'contexts:',
         `- name: ${context}\n  context:\n    cluster: fake\n    user: tester${options.namespace ? `\n    namespace: ${options.namespace}` : ''}`,
         `current-context: ${context}`,
