@@ -23,7 +23,3 @@ export function describeProblem(problem: Problem): string {
   const where = problem.file ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ` : '';
   return `${where}${problem.message}`;
 }
-
-export function isInputError(problem: Problem): boolean {
-  return problem.severity === 'error';
-}

@@ -12,10 +12,3 @@ export function parseRef(ref: Ref): { kind: string; namespace: string; name: str
   const second = ref.indexOf('/', first + 1);
   return { kind: ref.slice(0, first), namespace: ref.slice(first + 1, second), name: ref.slice(second + 1) };
 }
-
-/** `ConfigMap/shop/app` → `cm/app` style short form used in messages; namespace kept. */
-export function shortRef(ref: Ref): string {
-  const { kind, namespace, name } = parseRef(ref);
-  const short = kind === 'ConfigMap' ? 'configmap' : kind.toLowerCase();
-  return `${short}/${name} (ns ${namespace})`;
-}

@@ -39,18 +39,6 @@ export function describeContainer(reference: Reference): string {
   return `${reference.container}${suffix}`;
 }
 
-/** What a change of the config does to the container. */
-export function describeUpdate(reference: Reference): string {
-  switch (reference.update) {
-    case 'restart':
-      return 'restart';
-    case 'live':
-      return 'live';
-    default:
-      return 'none';
-  }
-}
-
 export function describeKey(reference: Reference): string {
   return reference.key ?? (reference.via === 'envFrom' ? '(all keys)' : reference.via === 'imagePullSecret' ? '-' : '(all)');
 }

@@ -23,7 +23,8 @@ export function renderYaml(document: unknown): string {
 
 /** Each command's formats: the `-o` values it accepts, mapped to pure renderers. */
 export const GRAPH_FORMATS: Readonly<Record<string, Renderer<Graph>>> = {
-  table: renderGraphTable,
+  table: (graph, options) => renderGraphTable(graph, options),
+  wide: (graph, options) => renderGraphTable(graph, { ...options, wide: true }),
   json: (graph) => renderJson(graphDocument(graph)),
   yaml: (graph) => renderYaml(graphDocument(graph)),
   dot: renderGraphDot,

@@ -3,7 +3,7 @@ import { configJson, referenceJson, workloadJson } from './graph-json.js';
 import { count, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { ageBetween } from './durations.js';
 import { painter, renderTable, type RenderOptions } from './options.js';
-import { renderMissing } from './render-graph.js';
+import { renderMissing, renderUnused } from './render-graph.js';
 
 export function auditSummary(result: AuditResult): string {
   const stalePods = new Set(result.staleness.stale.map((entry) => entry.pod)).size;
@@ -66,7 +66,7 @@ function notes(result: AuditResult, options: RenderOptions): string {
 }
 
 export function renderAuditTable(result: AuditResult, options: RenderOptions & { wide?: boolean }): string {
-  return `${auditSummary(result)}\n${staleTable(result, options)}${renderMissing(result.missing, options)}${options.wide ? podTable(result, options) : ''}${notes(result, options)}`;
+  return `${auditSummary(result)}\n${staleTable(result, options)}${renderMissing(result.missing, options)}${options.wide ? podTable(result, options) : ''}${renderUnused(result.graph)}${notes(result, options)}`;
 }
 
 /** `kind: Audit`: the Graph document plus what audit found (DESIGN.md section 5). */

@@ -36,7 +36,7 @@ export function renderMissing(entries: readonly MissingRow[], options: RenderOpt
   return `\nMissing configs and keys:\n${renderTable(head, rows, options)}\n`;
 }
 
-export function renderGraphTable(graph: Graph, options: RenderOptions): string {
+export function renderGraphTable(graph: Graph, options: RenderOptions & { wide?: boolean }): string {
   const paint = painter(options);
   // People read a table namespace by namespace; the JSON keeps the ref order.
   const byNamespace = [...graph.references].sort((a, b) => compareStrings(namespaceOf(a.workload), namespaceOf(b.workload)));
@@ -49,10 +49,15 @@ export function renderGraphTable(graph: Graph, options: RenderOptions): string {
     describeHow(reference),
     reference.update === 'restart' ? paint.yellow('restart') : reference.update,
     reference.protectedBy ?? '-',
+    ...(options.wide ? [reference.optional ? 'yes' : 'no', reference.origin ? `${reference.origin.file}:${reference.origin.line}` : '-'] : []),
   ]);
-  const table = rows.length > 0 ? `${renderTable(['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'CONFIG', 'KEY', 'HOW', 'ON CHANGE', 'PROTECTED'], rows, options)}\n` : '';
-  const unused = graph.unused.length > 0 ? `\nUnused configs: ${graph.unused.map((ref) => `${kubectlName(ref)} (ns ${namespaceOf(ref)})`).join(', ')}\n` : '';
-  return `${graphSummary(graph)}\n\n${table}${renderMissing(graph.missing, options)}${unused}`;
+  const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'CONFIG', 'KEY', 'HOW', 'ON CHANGE', 'PROTECTED', ...(options.wide ? ['OPTIONAL', 'DECLARED AT'] : [])];
+  const table = rows.length > 0 ? `${renderTable(head, rows, options)}\n` : '';
+  return `${graphSummary(graph)}\n\n${table}${renderMissing(graph.missing, options)}${renderUnused(graph)}`;
+}
+
+export function renderUnused(graph: Graph): string {
+  return graph.unused.length > 0 ? `\nUnused configs: ${graph.unused.map((ref) => `${kubectlName(ref)} (ns ${namespaceOf(ref)})`).join(', ')}\n` : '';
 }
 
 /** Graphviz ids and labels are double-quoted strings: `"` and `\` are escaped, a line break is `\n`. */

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { auditCluster } from '../../analyses/audit.js';
 import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartPlan } from '../../analyses/restart-plan.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';

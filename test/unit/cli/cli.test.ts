@@ -44,7 +44,7 @@ describe('[I] CLI in-process', () => {
   it('an unknown output format is a usage error naming the allowed ones', async () => {
     const run = await runCli(['graph', '-f', APP, '-o', 'xml']);
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, 'kstale: error: unknown output format "xml"\n  hint: allowed: table, json, yaml, dot, mermaid\n');
+    assert.equal(run.stderr, 'kstale: error: unknown output format "xml"\n  hint: allowed: table, wide, json, yaml, dot, mermaid\n');
   });
 
   it('a bad --now is a usage error', async () => {
