@@ -1,4 +1,5 @@
-import type { Reference } from '../../model/graph.js';
+import type { Missing, Reference } from '../../model/graph.js';
+import type { LintContext } from './types.js';
 import { parseRef, type Ref } from '../../model/refs.js';
 
 /** `Deployment/shop/web` → `Deployment shop/web`: how messages name objects. */
@@ -36,4 +37,22 @@ export function groupReferences(references: readonly Reference[], keyOf: (refere
     groups.set(key, [...(groups.get(key) ?? []), reference]);
   }
   return [...groups.values()];
+}
+
+export type MissingUse = Readonly<{ entry: Missing; workload: string; references: readonly Reference[]; optional: boolean }>;
+
+/**
+ * Each missing config (`withKey` false) or missing key (true) that is not declared external,
+ * once per workload that reads it, with that workload's references to it.
+ */
+export function missingUses(ctx: LintContext, withKey: boolean): MissingUse[] {
+  const { graph, index } = ctx.built;
+  return graph.missing
+    .filter((entry) => (entry.key !== null) === withKey && !ctx.isExternal(entry.config))
+    .flatMap((entry) =>
+      entry.referencedBy.map((workload) => {
+        const references = (index.usesOf.get(workload) ?? []).filter((reference) => reference.config === entry.config && (entry.key === null || reference.key === entry.key));
+        return { entry, workload, references, optional: references.every((reference) => reference.optional) };
+      }),
+    );
 }

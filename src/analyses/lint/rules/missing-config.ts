@@ -1,5 +1,5 @@
 import { parseRef } from '../../../model/refs.js';
-import { objectName, placesOf } from '../describe.js';
+import { missingUses, objectName, placesOf } from '../describe.js';
 import { findingAt, type LintRule } from '../types.js';
 
 export const missingConfig: LintRule = {
@@ -10,17 +10,10 @@ export const missingConfig: LintRule = {
     'A pod that needs a missing config does not start (CreateContainerConfigError) unless the reference is optional. Add the ConfigMap or Secret, fix the name, mark the reference `optional: true`, or declare that it comes from elsewhere with --assume-exists or --external.',
   enabledByDefault: true,
   check(ctx) {
-    const { graph, index } = ctx.built;
-    return graph.missing
-      .filter((entry) => entry.key === null && !ctx.isExternal(entry.config))
-      .flatMap((entry) =>
-        entry.referencedBy.map((workload) => {
-          const references = (index.usesOf.get(workload) ?? []).filter((reference) => reference.config === entry.config);
-          const optional = references.every((reference) => reference.optional);
-          const { kind, name } = parseRef(entry.config);
-          const message = `${objectName(workload)} reads ${kind} ${name} (${placesOf(references)}), which is not declared${optional ? '; every reference is optional, so the pod still starts' : ''}`;
-          return findingAt(this, workload, references[0]?.origin ?? null, message, optional ? 'warning' : 'error');
-        }),
-      );
+    return missingUses(ctx, false).map(({ entry, workload, references, optional }) => {
+      const { kind, name } = parseRef(entry.config);
+      const message = `${objectName(workload)} reads ${kind} ${name} (${placesOf(references)}), which is not declared${optional ? '; every reference is optional, so the pod still starts' : ''}`;
+      return findingAt(this, workload, references[0]?.origin ?? null, message, optional ? 'warning' : 'error');
+    });
   },
 };

@@ -1,5 +1,5 @@
 import { parseRef } from '../../../model/refs.js';
-import { objectName, placesOf } from '../describe.js';
+import { missingUses, objectName, placesOf } from '../describe.js';
 import { findingAt, type LintRule } from '../types.js';
 
 export const missingKey: LintRule = {
@@ -10,18 +10,11 @@ export const missingKey: LintRule = {
     'A required key that is absent stops the container from starting (env) or the volume from mounting (items). Add the key to the config, fix the key name, or mark the reference `optional: true`; an optional absent key is reported as info.',
   enabledByDefault: true,
   check(ctx) {
-    const { graph, index } = ctx.built;
-    return graph.missing
-      .filter((entry) => entry.key !== null && !ctx.isExternal(entry.config))
-      .flatMap((entry) =>
-        entry.referencedBy.map((workload) => {
-          const references = (index.usesOf.get(workload) ?? []).filter((reference) => reference.config === entry.config && reference.key === entry.key);
-          const optional = references.every((reference) => reference.optional);
-          const { kind, name } = parseRef(entry.config);
-          const keys = index.configs.get(entry.config)?.keys ?? [];
-          const message = `${objectName(workload)} reads key "${entry.key}" of ${kind} ${name} (${placesOf(references)}), which has no such key${keys.length > 0 ? ` (it has: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''})` : ''}${optional ? '; the reference is optional' : ''}`;
-          return findingAt(this, workload, references[0]?.origin ?? null, message, optional ? 'info' : 'error');
-        }),
-      );
+    return missingUses(ctx, true).map(({ entry, workload, references, optional }) => {
+      const { kind, name } = parseRef(entry.config);
+      const keys = ctx.built.index.configs.get(entry.config)?.keys ?? [];
+      const message = `${objectName(workload)} reads key "${entry.key}" of ${kind} ${name} (${placesOf(references)}), which has no such key${keys.length > 0 ? ` (it has: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''})` : ''}${optional ? '; the reference is optional' : ''}`;
+      return findingAt(this, workload, references[0]?.origin ?? null, message, optional ? 'info' : 'error');
+    });
   },
 };
