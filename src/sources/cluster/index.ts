@@ -2,7 +2,7 @@ import { isRecord, type K8sObject, type RawObject } from '../../model/object.js'
 import type { Problem } from '../../model/problem.js';
 import { METADATA_ONLY_MARK } from '../../extract/configs.js';
 import { workloadKindOf } from '../../extract/workload-kinds.js';
-import { valueDigestsOf, withoutSecretValues } from '../manifests/to-objects.js';
+import { blankValues, valueDigestsOf, withoutSecretValues } from '../config-values.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
 import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
@@ -35,8 +35,6 @@ export function keysFromManagedFields(metadata: Record<string, unknown>): Record
   }
   return keys;
 }
-
-const blankValues = (map: unknown) => (isRecord(map) ? Object.fromEntries(Object.keys(map).map((key) => [key, ''])) : map);
 
 const CONTAINER_FIELDS = ['name', 'env', 'envFrom', 'volumeMounts'] as const;
 const POD_SPEC_FIELDS = ['volumes', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount'] as const;

@@ -1,41 +1,13 @@
-import { createHash } from 'node:crypto';
-import { asString, isRecord, type K8sObject, type RawObject } from '../../model/object.js';
+import { asString, isRecord, type K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import type { ParsedDocument } from './parse-documents.js';
+import { valueDigestsOf, withoutSecretValues } from '../config-values.js';
 
 export type DocumentResult = { objects: K8sObject[]; problems: Problem[]; notKubernetes: number };
 
 const LIST_KIND = /List$/;
 
-/**
- * Secret values never stay in memory: only key names are kept, as empty strings, so nothing
- * downstream can print, store or hash a value.
- */
-export function withoutSecretValues(raw: RawObject): RawObject {
-  const blank = (map: unknown) =>
-    isRecord(map) ? Object.fromEntries(Object.keys(map).map((key) => [key, ''])) : map;
-  const copy: Record<string, unknown> = { ...raw };
-  if ('data' in copy) copy.data = blank(copy.data);
-  if ('stringData' in copy) copy.stringData = blank(copy.stringData);
-  return copy;
-}
-
 type Context = { file: string; defaultNamespace: string; digestValues?: boolean };
-
-const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
-
-/** Digests of a config's values by key, from the raw object before Secret values are dropped. */
-export function valueDigestsOf(raw: Record<string, unknown>): Map<string, string> {
-  const digests = new Map<string, string>();
-  const add = (map: unknown, encoding: 'utf8' | 'base64') => {
-    if (isRecord(map)) for (const [key, value] of Object.entries(map)) digests.set(key, digest(Buffer.from(String(value ?? ''), encoding)));
-  };
-  const isSecret = raw.kind === 'Secret';
-  add(raw.data, isSecret ? 'base64' : 'utf8');
-  add(raw.binaryData, 'base64');
-  add(raw.stringData, 'utf8'); // the API server merges stringData into data: the same bytes, the same digest
-  return digests;
-}
 
 function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context): K8sObject | Problem {
   // kubectl refuses an object without apiVersion; kstale still reads it (warned by the caller) so its references count.
