@@ -18,7 +18,7 @@ function findTests(dir) {
 
 const files = findTests(root);
 if (files.length === 0) {
-  console.error('run-tests: no compiled test files under .test-dist/test: did tsc -p tsconfig.test.json run?');
+  console.error('run-tests: no compiled test files under .test-dist/test: did tsc -p test/tsconfig.json run?');
   process.exit(1);
 }
 const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', ...files], { stdio: 'inherit' });
