@@ -1,4 +1,5 @@
 import type { GraphIndex } from '../graph/build.js';
+import { findMissing, whatIsMissing } from '../graph/missing.js';
 import type { ProtectedBy, Reference, Via } from '../model/graph.js';
 import { isRecord, metadataOf, type K8sObject } from '../model/object.js';
 import { makeRef, type Ref } from '../model/refs.js';
@@ -80,20 +81,18 @@ export function findStale(pods: readonly K8sObject[], index: GraphIndex, options
     }
     const starts = containerStartTimes(pod);
     const annotations = index.extracted.get(workload)?.annotations ?? { kind: 'Pod', annotations: metadataOf(pod.raw).annotations ?? {}, templateAnnotations: {} };
-    const missing: PodAudit['missing'][number][] = [];
+    const lacking: Reference[] = [];
     let podIsStale = false;
     for (const reference of podReferences(pod)) {
       if (reference.update === 'none') continue;
+      if (whatIsMissing(reference, index.configs)) {
+        lacking.push(reference);
+        continue;
+      }
       const config = index.configs.get(reference.config);
+      // Declared by another kind (a SealedSecret), or always present but not in the source: no history to read.
       const object = index.declarations.get(reference.config)?.[0];
-      if (!config || !object) {
-        if (!reference.config.endsWith('/kube-root-ca.crt')) missing.push({ config: reference.config, key: null, optional: reference.optional });
-        continue;
-      }
-      if (reference.key !== null && config.keysKnown && !config.keys.includes(reference.key)) {
-        missing.push({ config: reference.config, key: reference.key, optional: reference.optional });
-        continue;
-      }
+      if (!config || !object) continue;
       const startedAt = reference.containerType && reference.container ? starts.get(`${reference.containerType}/${reference.container}`) : undefined;
       const change = configChangeTime(object.raw, reference.key);
       if (!startedAt || !change || !isAfter(change.time, startedAt)) continue;
@@ -116,19 +115,10 @@ export function findStale(pods: readonly K8sObject[], index: GraphIndex, options
         syncing.push(entry);
       }
     }
-    audits.push({ pod: podRef, workload, controller, state, stale: podIsStale, missing: dedupeMissing(missing) });
+    const missing = findMissing(lacking, index.configs).map(({ config, key, optional }) => ({ config, key, optional }));
+    audits.push({ pod: podRef, workload, controller, state, stale: podIsStale, missing });
   }
   return { stale: sortEntries(stale), syncing: sortEntries(syncing), pods: audits.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0)) };
-}
-
-function dedupeMissing(missing: PodAudit['missing'][number][]): PodAudit['missing'][number][] {
-  const seen = new Map<string, PodAudit['missing'][number]>();
-  for (const entry of missing) {
-    const key = `${entry.config}\u0000${entry.key ?? ''}`;
-    const previous = seen.get(key);
-    seen.set(key, previous ? { ...previous, optional: previous.optional && entry.optional } : entry);
-  }
-  return [...seen.values()];
 }
 
 function sortEntries(entries: StaleEntry[]): StaleEntry[] {

@@ -5,7 +5,7 @@ import type { ClusterClient } from '../sources/cluster/http.js';
 import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
 import { loadManifests } from '../sources/manifests/index.js';
-import { objectMatches, parseLabelSelector } from '../graph/selector.js';
+import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
 import { parseDuration, type SourceOptions } from './options.js';
@@ -33,7 +33,7 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
 
 /** Without -f: the current kubeconfig context, in -n, -A or the context's namespace (kubectl's habit). */
 async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
-  if (options.selector !== undefined) selectWorkloads([], options.selector); // a bad -l fails before any request
+  if (options.selector !== undefined) parseLabelSelectorOrFail(options.selector); // a bad -l fails before any request
   // Loaded only for live reads: -f runs never pay for the cluster code or client-node.
   const { connectToCluster, readCluster, serverVersionProblems } = await import('../sources/cluster/index.js');
   const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
@@ -48,8 +48,7 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
 
 /** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */
 export function selectWorkloads(objects: readonly K8sObject[], selector: string): K8sObject[] {
-  const requirements = parseLabelSelector(selector);
-  if (!requirements) throw new KstaleError('usage', `-l "${selector}" is not a label selector`, { hint: 'examples: -l app=web, -l \'tier in (web,api)\', -l \'!canary\'' });
+  const requirements = parseLabelSelectorOrFail(selector);
   return objects.filter((object) => !workloadKindOf(object) || objectMatches(object, requirements));
 }
 

@@ -9,6 +9,15 @@ function isAlwaysPresent(config: Ref): boolean {
   return kind === 'ConfigMap' && ALWAYS_PRESENT_CONFIGMAPS.has(name);
 }
 
+/** What a reference lacks: its whole config (key null), one key of a present config whose keys are known, or nothing. */
+export function whatIsMissing(reference: Reference, configs: ReadonlyMap<Ref, ConfigNode>): { key: string | null } | undefined {
+  if (isAlwaysPresent(reference.config)) return undefined;
+  const config = configs.get(reference.config);
+  if (!config) return { key: null };
+  if (reference.key !== null && config.keysKnown && !config.keys.includes(reference.key)) return { key: reference.key };
+  return undefined;
+}
+
 /**
  * Configs referenced but absent, and absent keys of present configs whose keys are known.
  * An entry is optional only when every reference behind it is optional.
@@ -16,12 +25,9 @@ function isAlwaysPresent(config: Ref): boolean {
 export function findMissing(references: readonly Reference[], configs: ReadonlyMap<Ref, ConfigNode>): Missing[] {
   const entries = new Map<string, { config: Ref; key: string | null; optional: boolean; referencedBy: Set<Ref> }>();
   for (const reference of references) {
-    if (isAlwaysPresent(reference.config)) continue;
-    const config = configs.get(reference.config);
-    let key: string | null;
-    if (!config) key = null;
-    else if (reference.key !== null && config.keysKnown && !config.keys.includes(reference.key)) key = reference.key;
-    else continue;
+    const lacking = whatIsMissing(reference, configs);
+    if (!lacking) continue;
+    const { key } = lacking;
     const id = `${reference.config}\u0000${key ?? ''}`;
     const entry = entries.get(id) ?? { config: reference.config, key, optional: true, referencedBy: new Set<Ref>() };
     entry.optional &&= reference.optional;

@@ -1,3 +1,4 @@
+import { KstaleError } from '../model/errors.js';
 import { metadataOf, type K8sObject } from '../model/object.js';
 
 type Requirement = Readonly<{ key: string; op: 'in' | 'notin' | 'exists' | '!exists'; values: readonly string[] }>;
@@ -35,6 +36,13 @@ export function parseLabelSelector(selector: string): Requirement[] | undefined 
       requirements.push({ key: match[2]!, op: match[1] ? '!exists' : 'exists', values: [] });
     } else return undefined;
   }
+  return requirements;
+}
+
+/** The parsed selector, or a usage error that shows how one is written. */
+export function parseLabelSelectorOrFail(selector: string): Requirement[] {
+  const requirements = parseLabelSelector(selector);
+  if (!requirements) throw new KstaleError('usage', `-l "${selector}" is not a label selector`, { hint: "examples: -l app=web, -l 'tier in (web,api)', -l '!canary'" });
   return requirements;
 }
 

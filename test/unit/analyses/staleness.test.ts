@@ -54,6 +54,12 @@ describe('[U] staleness (DESIGN.md section 2)', () => {
     );
   });
 
+  it('a Secret declared by a SealedSecret is present; only its absent key is missing', () => {
+    const result = audit(fixture('audit', 'sealed-secret.yaml'), '2026-01-01T13:00:00Z');
+    assert.deepEqual(result.staleness.pods[0]!.missing, [{ config: 'Secret/shop/api-token', key: 'absent', optional: false }]);
+    assert.deepEqual(result.staleness.stale, []);
+  });
+
   it('a deleted Secret that running pods still read is a required missing config, and audit exits 1', () => {
     const result = audit(fixture('audit', 'ownership.yaml'), '2026-01-01T13:00:00Z');
     assert.deepEqual(result.missing.map((entry) => [entry.config, entry.optional, entry.referencedBy, entry.runningPods]), [['Secret/shop/gone', false, ['Deployment/shop/api'], ['Pod/shop/api-old-1']]]);
