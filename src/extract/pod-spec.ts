@@ -23,7 +23,8 @@ const CONTAINER_LISTS: readonly [string, ContainerType][] = [
 
 type ConfigItem = Readonly<{ key: string; path: string; node: object }>;
 type ConfigSource = Readonly<{ kind: ConfigKind; name: string; optional: boolean; items: readonly ConfigItem[]; node: object }>;
-type ConfigVolume = Readonly<{ name: string; via: 'volume' | 'projected'; sources: readonly ConfigSource[]; node: object }>;
+/** `allSources`: every source a projected volume merges into one root (tokens, downwardAPI too); 1 otherwise. */
+type ConfigVolume = Readonly<{ name: string; via: 'volume' | 'projected'; sources: readonly ConfigSource[]; allSources: number; node: object }>;
 
 function originAt(ctx: PodSpecContext, ...nodes: (object | undefined)[]): Origin | null {
   if (!ctx.origin) return null;
@@ -96,7 +97,8 @@ function readConfigVolumes(podSpec: Record<string, unknown>, ctx: PodSpecContext
       }
     }
     if (sources.length > 0) {
-      volumes.set(volumeName, { name: volumeName, via: isRecord(volume.projected) ? 'projected' : 'volume', sources, node: volume });
+      const allSources = isRecord(volume.projected) ? asArray(volume.projected.sources).length : 1;
+      volumes.set(volumeName, { name: volumeName, via: isRecord(volume.projected) ? 'projected' : 'volume', sources, allSources, node: volume });
     }
   });
   return volumes;
@@ -151,11 +153,13 @@ function envReferences(container: Record<string, unknown>, holder: Holder, ctx: 
 }
 
 /**
- * The items a mount reads: a subPath mount of a volume with items reads only the item at that
- * path (or below it); otherwise every item, or the whole config (null) when there are none.
+ * The keys a mount reads (DESIGN.md section 1): a subPath mount reads one file. With items, the
+ * item(s) whose path is (or is under) the subPath; without items, the files at the volume root
+ * are named by their keys, so a subPath without `/` reads exactly that key, unless the volume
+ * projects several sources into one root. Otherwise every item, or the whole config (null).
  */
-function keysReadBy(source: ConfigSource, subPath: string | undefined): (ConfigItem | null)[] {
-  if (source.items.length === 0) return [null];
+function keysReadBy(source: ConfigSource, subPath: string | undefined, sourcesInVolume: number): (Pick<ConfigItem, 'key'> & { node?: object } | null)[] {
+  if (source.items.length === 0) return subPath !== undefined && !subPath.includes('/') && sourcesInVolume === 1 ? [{ key: subPath }] : [null];
   const unique = source.items.filter((item, index) => source.items.findIndex((other) => other.key === item.key) === index);
   if (subPath === undefined) return unique;
   const read = unique.filter((item) => subPath === item.path || subPath.startsWith(`${item.path.replace(/\/+$/, '')}/`));
@@ -169,7 +173,7 @@ function volumeReferences(volume: ConfigVolume, holder: Holder, mount: Record<st
   const update: Update = subPath ? 'restart' : 'live';
   const references: Reference[] = [];
   for (const source of volume.sources) {
-    for (const item of keysReadBy(source, literalSubPath)) {
+    for (const item of keysReadBy(source, literalSubPath, volume.allSources)) {
       references.push(
         newReference(holder, makeRef(source.kind, ctx.namespace, source.name), volume.via, update, originAt(ctx, mount, item?.node, source.node), {
           key: item?.key ?? null,

@@ -36,7 +36,15 @@ const KNOWN_REFERENCES: [string, string, string | null, string, string, string |
   ['kube-prometheus', 'Deployment/monitoring/prometheus-adapter', 'prometheus-adapter', 'ConfigMap/monitoring/adapter-config', 'volume', null],
   ['istio', 'Deployment/default/mysqldb-v1', 'mysqldb', 'Secret/default/mysql-credentials', 'env', 'rootpasswd'], // bookinfo-mysql.yaml:67
   ['istio', 'Deployment/default/mtls-echo-v1', null, 'Secret/default/mtls-echo-ca', 'volume', null], // mtls-echo.yaml: volume "ca" is mounted by no container
-  ['istio', 'Deployment/istio-system/grafana', 'grafana', 'ConfigMap/istio-system/grafana', 'volume', null],
+  // subPath mounts of whole ConfigMap volumes read exactly the key named by the subPath (DESIGN.md section 1)
+  ['istio', 'Deployment/istio-system/grafana', 'grafana', 'ConfigMap/istio-system/grafana', 'volume', 'grafana.ini'], // samples/addons/grafana.yaml:155
+  ['istio', 'Deployment/istio-system/grafana', 'grafana', 'ConfigMap/istio-system/grafana', 'volume', 'datasources.yaml'], // samples/addons/grafana.yaml:164
+  ['istio', 'Deployment/spire/spire-server', 'spire-controller-manager', 'ConfigMap/spire/spire-controller-manager-config', 'volume', 'spire-controller-manager-config.yaml'], // spire-quickstart.yaml:353
+  ['opentelemetry-demo', 'Deployment/otel-demo/grafana', 'grafana', 'ConfigMap/otel-demo/grafana', 'volume', 'grafana.ini'], // opentelemetry-demo.yaml:18109
+  ['opentelemetry-demo', 'StatefulSet/default/opensearch', 'configfile', 'ConfigMap/default/opensearch-config', 'volume', 'opensearch.yml'], // opentelemetry-demo.yaml:20080
+  ['argo-workflows', 'Deployment/default/tempo', 'tempo', 'ConfigMap/default/tempo-config', 'volume', 'tempo.yaml'], // components/tempo/tempo-deployment.yaml:28
+  ['argo-workflows', 'Deployment/default/otel-collector', 'collector', 'ConfigMap/default/otel-collector-config', 'volume', 'config.yaml'],
+  ['gke-samples', 'Deployment/kube-system/hubble-ui', 'frontend', 'ConfigMap/kube-system/hubble-ui-nginx', 'volume', 'nginx.conf'], // networking/dpv2-observability/hubble-ui-std.yaml:157
   ['gke-samples', 'Deployment/default/mysql', 'mysql', 'Secret/default/mysql', 'env', 'password'], // quickstarts/wordpress-persistent-disks/mysql.yaml:39
   ['gke-samples', 'Deployment/default/metrics-proxy', 'nginx', 'ConfigMap/default/nginx-conf', 'volume', 'nginx.conf'], // subPath nginx.conf
   ['gke-samples', 'Deployment/default/loadgenerator', 'loadgenerator', 'ConfigMap/default/loadgenerator-env', 'envFrom', null],

@@ -21,6 +21,12 @@ describe('[U] staleness (DESIGN.md section 2)', () => {
     assert.deepEqual(result.staleWorkloads.map((workload) => [workload.workload, workload.stalePods, workload.pods]), [['Deployment/shop/web', 1, 1]]);
   });
 
+  it('a subPath mount of a whole ConfigMap is judged by the key it names: another key\'s edit leaves it fresh; a key the config lacks is missing', () => {
+    const result = audit(fixture('audit', 'subpath-key.yaml'), '2026-01-01T13:00:00Z');
+    assert.deepEqual(staleRows(result), [['Pod/shop/grafana', 'sidecar', 'ConfigMap/shop/grafana', 'home.json', 'volume', 'key']]);
+    assert.deepEqual(result.missing.map((entry) => [entry.config, entry.key, entry.optional, entry.runningPods]), [['ConfigMap/shop/grafana', 'ldap.toml', false, ['Pod/shop/grafana']]]);
+  });
+
   it('a live mount is never stale, only syncing inside the sync period', () => {
     const inside = audit(fixture('audit', 'key-level.yaml'), '2026-01-01T12:01:00Z');
     assert.deepEqual(inside.staleness.syncing.map((entry) => [entry.container, entry.key, entry.via]), [['reads-all', 'b', 'volume']]);

@@ -61,6 +61,18 @@ describe('[U] every reference path of the pod spec', () => {
     ]);
   });
 
+  it('a subPath mount of a whole volume reads the key its subPath names; a path with "/" or a root shared by several sources stays key null', () => {
+    const restart = { ...APP, subPath: true, update: 'restart' as const };
+    assert.deepEqual(referencesOf('volume-subpath-whole.yaml'), [
+      ref({ ...restart, config: 'ConfigMap/shop/grafana', via: 'volume', volume: 'config', mountPath: '/etc/grafana/dashboards' }),
+      ref({ ...restart, config: 'ConfigMap/shop/grafana', via: 'volume', key: 'grafana.ini', volume: 'config', mountPath: '/etc/grafana/grafana.ini' }),
+      ref({ ...restart, config: 'ConfigMap/shop/part-a', via: 'projected', volume: 'merged', mountPath: '/etc/merged/a.conf' }),
+      ref({ ...restart, config: 'ConfigMap/shop/part-b', via: 'projected', volume: 'merged', mountPath: '/etc/merged/a.conf' }),
+      ref({ ...restart, config: 'ConfigMap/shop/part-b', via: 'projected', key: 'b.conf', volume: 'single', mountPath: '/etc/single/b.conf' }),
+      ref({ ...restart, config: 'Secret/shop/grafana-tls', via: 'volume', key: 'tls.crt', volume: 'certs', mountPath: '/etc/tls/tls.crt' }),
+    ]);
+  });
+
   it('a subPathExpr mount needs a restart too', () => {
     assert.deepEqual(referencesOf('volume-subpathexpr.yaml'), [
       ref({ ...APP, config: 'ConfigMap/shop/per-pod-config', via: 'volume', volume: 'conf', mountPath: '/etc/app/config.yaml', subPath: true, update: 'restart' }),
