@@ -65,16 +65,32 @@ export function documentsToObjects(documents: readonly ParsedDocument[], ctx: Co
       result.notKubernetes++;
       continue;
     }
-    const kind = asString(value.kind) ?? '';
-    if (LIST_KIND.test(kind) && Array.isArray(value.items)) {
-      value.items.forEach((item, index) => {
-        const line = (isRecord(item) ? doc.positionOf(item)?.line : undefined) ?? doc.line;
-        if (isRecord(item)) add(item, line, doc);
-        else result.problems.push({ code: 'invalid-manifest', severity: 'error', file: ctx.file, line, message: `${kind} item ${index} is not an object` });
-      });
-      continue;
-    }
-    add(value, doc.line, doc);
+    addFlattened(value, doc.line, doc, add, result.problems, ctx);
   }
   return result;
+}
+
+/** kubectl's limit is the call stack; a list nested this deep is a mistake, not a manifest. */
+const MAX_LIST_DEPTH = 32;
+
+/**
+ * Adds an object, or every object of a list (`kind: List` or any `*List` with items), flattened
+ * recursively as kubectl does: a List inside a List, a ConfigMapList in a List. Each inner object
+ * keeps its own line.
+ */
+function addFlattened(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, add: (value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }) => void, problems: Problem[], ctx: Context, depth = 0): void {
+  const kind = asString(value.kind) ?? '';
+  if (!LIST_KIND.test(kind) || !Array.isArray(value.items)) {
+    add(value, line, doc);
+    return;
+  }
+  if (depth >= MAX_LIST_DEPTH) {
+    problems.push({ code: 'invalid-manifest', severity: 'error', file: ctx.file, line, message: `${kind} is nested more than ${MAX_LIST_DEPTH} lists deep` });
+    return;
+  }
+  value.items.forEach((item, index) => {
+    const itemLine = (isRecord(item) ? doc.positionOf(item)?.line : undefined) ?? line;
+    if (isRecord(item)) addFlattened(item, itemLine, doc, add, problems, ctx, depth + 1);
+    else problems.push({ code: 'invalid-manifest', severity: 'error', file: ctx.file, line: itemLine, message: `${kind} item ${index} is not an object` });
+  });
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifests } from '../../../src/sources/manifests/index.js';
 import { splitYamlDocuments } from '../../../src/sources/manifests/parse-documents.js';
+import { graphOf } from '../../helpers/graph.js';
 import { fixture } from '../../helpers/paths.js';
 
 const load = (paths: string[], readStdin?: () => string) => loadManifests(paths, { defaultNamespace: 'default', readStdin });
@@ -41,6 +42,25 @@ describe('[U] manifest source', () => {
     ]);
   });
 
+  it('flattens lists recursively, as kubectl does (List in List, ConfigMapList in List), each object with its own line', () => {
+    const { objects, problems } = load([fixture('sources', 'nested-list.yaml')]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(objects.map((object) => [object.kind, object.name, object.origin?.line]), [
+      ['ConfigMap', 'inner-config', 8],
+      ['Deployment', 'deep', 21],
+    ]);
+    const graph = graphOf([fixture('sources', 'nested-list.yaml')]).graph;
+    assert.deepEqual(graph.missing, []);
+    assert.equal(graph.references.length, 1);
+  });
+
+  it('flattens nested lists in a JSON dump too', () => {
+    const { objects, problems } = load([fixture('sources', 'nested-list-dump.json')]);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(objects.map((object) => `${object.kind}/${object.name}`), ['ConfigMap/inner-config', 'Deployment/deep']);
+    assert.deepEqual(graphOf([fixture('sources', 'nested-list-dump.json')]).graph.missing, []);
+  });
+
   it('reads `kubectl get -o json` dumps', () => {
     assert.deepEqual(names([fixture('sources', 'dump.json')]), ['ConfigMap/shop/from-json']);
   });
@@ -48,7 +68,7 @@ describe('[U] manifest source', () => {
   it('reads directories recursively and gives the default namespace to objects without one', () => {
     const objects = loadManifests([fixture('sources')], { defaultNamespace: 'team-a' }).objects;
     assert.deepEqual(objects.find((object) => object.name === 'second')?.namespace, 'team-a');
-    assert.equal(objects.length, 6);
+    assert.equal(objects.length, 10);
   });
 
   it('reads standard input for -', () => {
