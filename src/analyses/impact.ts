@@ -1,8 +1,8 @@
 import type { BuiltGraph } from '../graph/build.js';
-import { compareStrings } from '../graph/missing.js';
-import type { Reference } from '../model/graph.js';
+import { compareStrings, whatIsMissing } from '../graph/missing.js';
+import { keysKnown, type Reference } from '../model/graph.js';
 import { isRecord, type K8sObject } from '../model/object.js';
-import { parseRef, type Ref } from '../model/refs.js';
+import { makeRef, parseRef, type Ref } from '../model/refs.js';
 import { KUSTOMIZE_HASH_SUFFIX } from '../extract/protection.js';
 import { podSpecOf, podTemplateMetadataOf, workloadKindOf } from '../extract/workload-kinds.js';
 
@@ -34,12 +34,28 @@ function configObject(built: BuiltGraph, ref: Ref): K8sObject | undefined {
   return built.index.declarations.get(ref)?.[0];
 }
 
+/**
+ * Keys added, removed and changed between two versions of a config whose keys are known on both
+ * sides. Values are compared only when both sides kept digests; otherwise (a Secret read as
+ * metadata) every key on both sides may have changed.
+ */
 function keyDiff(before: K8sObject | undefined, after: K8sObject | undefined, oldKeys: readonly string[], newKeys: readonly string[]) {
   const added = newKeys.filter((key) => !oldKeys.includes(key));
   const removed = oldKeys.filter((key) => !newKeys.includes(key));
+  const kept = newKeys.filter((key) => oldKeys.includes(key));
   const valuesCompared = Boolean(before?.valueDigests && after?.valueDigests);
-  const changed = valuesCompared ? newKeys.filter((key) => oldKeys.includes(key) && before!.valueDigests!.get(key) !== after!.valueDigests!.get(key)) : [];
+  const changed = valuesCompared ? kept.filter((key) => before!.valueDigests!.get(key) !== after!.valueDigests!.get(key)) : kept;
   return { keys: { added, removed, changed }, valuesCompared };
+}
+
+/**
+ * The state after `kubectl apply` of `applied` over `live`: the applied objects replace their
+ * live copies (same kind, namespace and name); nothing absent from them is removed.
+ */
+export function appliedOver(live: readonly K8sObject[], applied: readonly K8sObject[]): K8sObject[] {
+  const refOf = (object: K8sObject) => makeRef(object.kind, object.namespace, object.name);
+  const replaced = new Set(applied.map(refOf));
+  return [...live.filter((object) => !replaced.has(refOf(object))), ...applied];
 }
 
 /** What changed between two versions of the configs: added, removed, kustomize-renamed, modified keys. */
@@ -72,9 +88,13 @@ export function diffConfigs(before: BuiltGraph, after: BuiltGraph): ConfigChange
       changes.push({ config: ref, change: 'added', keys: { added: [...current!.keys], removed: [], changed: [] }, renamedFrom: null, becameImmutable: false, valuesCompared: true });
       continue;
     }
-    // A Secret read as metadata only: its keys and values are unknown, so every key may have changed.
-    const diff = previous.keysKnown && current!.keysKnown
-      ? keyDiff(configObject(before, from ?? ref), configObject(after, ref), previous.keys, current!.keys)
+    const oldObject = configObject(before, from ?? ref);
+    const newObject = configObject(after, ref);
+    // The very same object on both sides (a live config the applied files do not touch): unchanged.
+    if (oldObject !== undefined && oldObject === newObject) continue;
+    // A Secret whose keys are unknown (metadata without managedFields): every key may have changed.
+    const diff = keysKnown(previous) && keysKnown(current!)
+      ? keyDiff(oldObject, newObject, previous.keys, current!.keys)
       : { keys: { added: [], removed: [], changed: [...current!.keys] }, valuesCompared: false };
     const becameImmutable = !previous.immutable && current!.immutable;
     const modified = diff.keys.added.length + diff.keys.removed.length + diff.keys.changed.length > 0 || becameImmutable;
@@ -125,6 +145,45 @@ function effectOf(references: readonly Reference[], change: ConfigChange, templa
   return { outcome: 'live', keys, why: 'mounted as a volume: the kubelet updates the files within about a minute' };
 }
 
+function byContainerAndConfig(references: readonly Reference[]): Map<string, Reference[]> {
+  const groups = new Map<string, Reference[]>();
+  for (const reference of references) {
+    const key = `${reference.container ?? ''}\u0000${reference.config}`;
+    const group = groups.get(key);
+    if (group) group.push(reference);
+    else groups.set(key, [reference]);
+  }
+  return groups;
+}
+
+/**
+ * A workload new in the change: it breaks when it needs a config or key that the new side lacks
+ * (removed by the change, or declared nowhere); it is listed as rolls-on-apply when it reads
+ * changed keys of a config that existed before (its pods are new anyway, and start with them).
+ */
+function newWorkloadEffects(workload: Ref, references: readonly Reference[], byConfig: ReadonlyMap<Ref, ConfigChange>, after: BuiltGraph): ImpactEffect[] {
+  const effects: ImpactEffect[] = [];
+  for (const group of byContainerAndConfig(references).values()) {
+    const { config, container } = group[0]!;
+    const change = byConfig.get(config);
+    const { kind, name } = parseRef(config);
+    const lacking = group.filter((reference) => !reference.optional && reference.update !== 'none' && whatIsMissing(reference, after.index));
+    if (lacking.length > 0) {
+      const keys = [...new Set(lacking.flatMap((reference) => (reference.key === null ? [] : [reference.key])))].sort();
+      const gone = change?.change === 'removed' || lacking.some((reference) => reference.key !== null && change?.keys.removed.includes(reference.key));
+      const what = after.index.configs.has(config) ? `key ${keys.join(', ')} of ${kind} ${name}` : `${kind} ${name}`;
+      effects.push({ workload, container, config, outcome: 'breaks', keys, why: `new workload: it reads ${what}, which the change ${gone ? 'removes' : 'does not declare'}, without optional: its pods fail to start (CreateContainerConfigError)` });
+      continue;
+    }
+    if (!change || change.change === 'added') continue;
+    const touched = new Set([...change.keys.added, ...change.keys.changed]);
+    const keys = [...new Set(group.flatMap((reference) => (reference.key === null ? [...touched] : touched.has(reference.key) ? [reference.key] : [])))].sort();
+    if (keys.length === 0 || group.every((reference) => reference.update === 'none')) continue;
+    effects.push({ workload, container, config, outcome: 'rolls-on-apply', keys, why: `new workload: its pods start with the new values of ${kind} ${name}` });
+  }
+  return effects;
+}
+
 /**
  * What applying the new side does to each workload that reads a changed config (DESIGN.md
  * section 5, Impact): per (workload, container, config), the worst outcome of its references.
@@ -134,15 +193,12 @@ export function assessImpact(before: BuiltGraph, after: BuiltGraph): ImpactResul
   const byConfig = new Map(changes.map((change) => [change.config, change]));
   const effects: ImpactEffect[] = [];
   for (const [workload, references] of after.index.usesOf) {
-    if (!before.index.workloads.has(workload)) continue; // a new workload starts with the new config
-    const templateChanges = templateOf(before.index.extracted.get(workload)?.object) !== templateOf(after.index.extracted.get(workload)?.object);
-    const groups = new Map<string, Reference[]>();
-    for (const reference of references) {
-      if (!byConfig.has(reference.config)) continue;
-      const key = `${reference.container ?? ''}\u0000${reference.config}`;
-      groups.set(key, [...(groups.get(key) ?? []), reference]);
+    if (!before.index.workloads.has(workload)) {
+      effects.push(...newWorkloadEffects(workload, references, byConfig, after));
+      continue;
     }
-    for (const group of groups.values()) {
+    const templateChanges = templateOf(before.index.extracted.get(workload)?.object) !== templateOf(after.index.extracted.get(workload)?.object);
+    for (const group of byContainerAndConfig(references.filter((reference) => byConfig.has(reference.config))).values()) {
       const change = byConfig.get(group[0]!.config)!;
       effects.push({ workload, container: group[0]!.container, config: change.config, ...effectOf(group, change, templateChanges) });
     }

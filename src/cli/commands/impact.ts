@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { assessImpact, impactExitCode, type FailOn } from '../../analyses/impact.js';
+import { appliedOver, assessImpact, impactExitCode, type FailOn } from '../../analyses/impact.js';
 import { buildGraph } from '../../graph/build.js';
 import { KstaleError } from '../../model/errors.js';
 import type { K8sObject } from '../../model/object.js';
@@ -8,8 +8,9 @@ import { IMPACT_FORMATS } from '../../report/index.js';
 import { readManifestsAtRef } from '../../sources/manifests/git.js';
 import { loadManifests, loadManifestTexts } from '../../sources/manifests/index.js';
 import type { CliIo } from '../io.js';
+import type { ClusterConnection } from '../../sources/cluster/kubeconfig.js';
 import { DEFAULT_NAMESPACE, exitCodeForProblems, reportProblems } from '../load-source.js';
-import { checkFormat, parseDuration, renderOptionsFor, resolveNow } from '../options.js';
+import { checkFormat, clusterTargetOf, renderOptionsFor, resolveNow } from '../options.js';
 
 const FORMATS = Object.keys(IMPACT_FORMATS);
 
@@ -32,15 +33,30 @@ type ImpactOptions = {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-async function loadBase(options: ImpactOptions, io: CliIo, newObjects: readonly K8sObject[]): Promise<{ objects: K8sObject[]; problems: Problem[]; name: string }> {
+type Side = { objects: K8sObject[]; problems: Problem[]; name: string; unreadConfigs?: ReadonlySet<string> };
+
+function loadNew(options: ImpactOptions, io: CliIo, defaultNamespace: string): Side {
+  return { ...loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, digestValues: true }), name: options.filename.join(', ') };
+}
+
+function loadBaseFiles(options: ImpactOptions, io: CliIo): Side {
   const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (options.base.length > 0) return { ...loadManifests(options.base, { defaultNamespace, readStdin: io.readStdin, digestValues: true }), name: options.base.join(', ') };
-  if (options.baseRef) return { ...loadManifestTexts(readManifestsAtRef(options.baseRef, options.filename, process.cwd()), { defaultNamespace, digestValues: true }), name: `git ${options.baseRef}` };
-  const { connectToCluster, readCluster } = await import('../../sources/cluster/index.js');
-  const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
-  const namespaces = options.allNamespaces ? null : options.namespace ? [options.namespace] : [...new Set(newObjects.map((object) => object.namespace))];
-  const read = await readCluster(connection.client, { namespaces, secretKeys: Boolean(options.secretKeys), digestValues: true });
-  return { ...read, name: `context ${connection.context}` };
+  return { ...loadManifestTexts(readManifestsAtRef(options.baseRef!, options.filename, process.cwd()), { defaultNamespace, digestValues: true }), name: `git ${options.baseRef}` };
+}
+
+/**
+ * --against-cluster: the files are what is about to be applied. The old side is the cluster now;
+ * the new side is the cluster with the files' objects replacing their live copies (an apply, not
+ * a replacement: nothing absent from the files is removed), so the cluster's workloads are the
+ * readers.
+ */
+async function sidesAgainstCluster(connection: ClusterConnection, files: Side, options: ImpactOptions): Promise<{ before: Side; after: Side }> {
+  const { readLive } = await import('../../sources/cluster/connect.js');
+  const namespaces = options.allNamespaces ? 'all' : options.namespace ? [options.namespace] : [...new Set(files.objects.map((object) => object.namespace))];
+  const live = await readLive(connection, { namespaces, secretKeys: Boolean(options.secretKeys), digestValues: true });
+  const before: Side = { objects: live.objects, problems: live.problems, name: `context ${connection.context}`, unreadConfigs: live.unreadConfigs };
+  return { before, after: { ...files, objects: appliedOver(live.objects, files.objects), unreadConfigs: live.unreadConfigs } };
 }
 
 export function impactCommand(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -71,13 +87,18 @@ Examples:
     if (sides !== 1) throw new KstaleError('usage', 'say what to compare with: one of --base PATH, --base-ref REF or --against-cluster');
     if (options.filename.length === 0) throw new KstaleError('usage', 'impact needs the new manifests with -f', { hint: 'kstale impact -f k8s/ --base-ref origin/main' });
     const now = resolveNow(options.now, io);
-    const after = loadManifests(options.filename, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin, digestValues: true });
-    const before = await loadBase(options, io, after.objects);
+    // Objects in the files that name no namespace go to the context's when applied, as with kubectl.
+    const connection = options.againstCluster ? await (await import('../../sources/cluster/connect.js')).openCluster(clusterTargetOf(options, io)) : undefined;
+    const files = loadNew(options, io, options.namespace ?? connection?.namespace ?? DEFAULT_NAMESPACE);
+    if (files.objects.length === 0) {
+      reportProblems(files.problems, io);
+      throw new KstaleError('input', 'no new manifests could be read');
+    }
+    const { before, after } = connection ? await sidesAgainstCluster(connection, files, options) : { before: loadBaseFiles(options, io), after: files };
     const problems = [...before.problems, ...after.problems];
     reportProblems(problems, io);
-    if (after.objects.length === 0) throw new KstaleError('input', 'no new manifests could be read');
     const source = { type: 'manifests' as const, paths: options.filename, now };
-    const result = assessImpact(buildGraph(before.objects, source), buildGraph(after.objects, source));
+    const result = assessImpact(buildGraph(before.objects, source, { unreadConfigs: before.unreadConfigs }), buildGraph(after.objects, source, { unreadConfigs: after.unreadConfigs }));
     io.stdout(IMPACT_FORMATS[options.output]!({ result, source, base: before.name }, renderOptionsFor(options, io)));
     setExitCode(Math.max(exitCodeForProblems(problems), impactExitCode(result, options.failOn)));
   });

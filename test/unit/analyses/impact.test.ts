@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { assessImpact, impactExitCode } from '../../../src/analyses/impact.js';
 import { buildGraph } from '../../../src/graph/build.js';
 import { loadManifests } from '../../../src/sources/manifests/index.js';
@@ -110,10 +111,10 @@ describe('[I] impact CLI', () => {
     try {
       const run = await runCli(['impact', '-f', fixture('impact', 'new'), '--against-cluster', '--kubeconfig', server.kubeconfig(), '-o', 'json', '--secret-keys']);
       const document = JSON.parse(run.stdout);
+      // An apply, not a replacement: retired-config stays, and so does the old hashed app-env.
       assert.deepEqual(document.changes.map((change: { config: string; change: string }) => `${change.config}:${change.change}`), [
         'ConfigMap/shop/app-config:modified',
-        'ConfigMap/shop/app-env-k7m2t9h5bc:renamed',
-        'ConfigMap/shop/retired-config:removed',
+        'ConfigMap/shop/app-env-k7m2t9h5bc:added',
         'ConfigMap/shop/web-files:modified',
         'Secret/shop/db:modified',
       ]);
@@ -123,6 +124,39 @@ describe('[I] impact CLI', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('--against-cluster is an apply: the file replaces its live copy, nothing else is removed, the cluster\'s workloads read it', async () => {
+    const live = (yaml.loadAll(readFileSync(fixture('impact', 'against-cluster', 'cluster.yaml'), 'utf8')) as Record<string, unknown>[]).filter(Boolean);
+    const server = await new FakeApiServer(live).start();
+    try {
+      const run = await runCli(['impact', '-f', fixture('impact', 'against-cluster', 'change.yaml'), '--against-cluster', '--kubeconfig', server.kubeconfig({ namespace: 'shop' }), '-o', 'json']);
+      assert.equal(run.code, 1, run.stderr);
+      const document = JSON.parse(run.stdout) as { changes: { config: string; change: string; keys: unknown }[]; effects: { workload: string; outcome: string; keys: string[] }[] };
+      assert.deepEqual(document.changes.map((change) => [change.config, change.change, change.keys]), [['ConfigMap/shop/settings', 'modified', { added: [], removed: ['b'], changed: ['a'] }]]);
+      assert.deepEqual(document.effects.map((effect) => [effect.workload, effect.outcome, effect.keys]), [
+        ['Deployment/shop/reads-b', 'breaks', ['b']],
+        ['Deployment/shop/reads-a', 'restart-needed', ['a']],
+        ['Deployment/shop/reloaded', 'protected', ['a']],
+        ['Deployment/shop/mounted', 'live', ['a']],
+      ]);
+      assert.deepEqual(server.writes(), []);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('workloads new in the change: breaks when they read what the change removes or nothing declares, rolls-on-apply when they read changed keys', () => {
+    const result = impactOf(fixture('impact', 'new-workloads', 'old'), fixture('impact', 'new-workloads', 'new'));
+    assert.deepEqual(result.effects.map((effect) => [effect.workload, effect.config, effect.outcome, effect.keys]), [
+      ['Deployment/shop/legacy-bridge', 'ConfigMap/shop/features', 'breaks', ['LEGACY']],
+      ['Deployment/shop/reporter', 'Secret/shop/reporter-key', 'breaks', ['key']],
+      ['Deployment/shop/worker', 'ConfigMap/shop/features', 'rolls-on-apply', ['FLAG_A']],
+      ['Deployment/shop/web', 'ConfigMap/shop/features', 'restart-needed', ['FLAG_A']],
+    ]);
+    assert.match(result.effects[0]!.why, /new workload: it reads key LEGACY of ConfigMap features, which the change removes/);
+    assert.match(result.effects[1]!.why, /new workload: it reads Secret reporter-key, which the change does not declare/);
+    assert.equal(impactExitCode(result, 'breaks'), 1);
   });
 
   it('needs exactly one old side', async () => {
