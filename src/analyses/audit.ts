@@ -1,5 +1,5 @@
 import type { BuiltGraph } from '../graph/build.js';
-import { compareStrings } from '../graph/missing.js';
+import { compareStrings, type Unverified } from '../graph/missing.js';
 import type { Finding } from '../model/finding.js';
 import type { Graph, ProtectedBy, Reference } from '../model/graph.js';
 import type { K8sObject } from '../model/object.js';
@@ -21,11 +21,15 @@ export type WorkloadAudit = Readonly<{
 
 export type MissingAudit = Readonly<{ config: Ref; key: string | null; optional: boolean; referencedBy: readonly Ref[]; runningPods: readonly Ref[] }>;
 
+/** A required config or key of running pods whose presence cannot be known, and why. */
+export type UnverifiedAudit = Readonly<{ config: Ref; key: string | null; reason: Unverified; runningPods: readonly Ref[] }>;
+
 export type AuditResult = Readonly<{
   graph: Graph;
   staleness: StalenessResult;
   staleWorkloads: readonly WorkloadAudit[];
   missing: readonly MissingAudit[];
+  unverified: readonly UnverifiedAudit[];
   unprotected: readonly Reference[];
   podCounts: Readonly<Record<'total' | 'running' | 'pending' | 'terminating' | 'finished', number>>;
   precision: Readonly<Record<Precision, number>>;
@@ -79,6 +83,24 @@ function missingWithPods(graph: Graph, pods: readonly PodAudit[]): MissingAudit[
     .sort((a, b) => compareStrings(a.config, b.config) || compareStrings(a.key ?? '', b.key ?? ''));
 }
 
+function unverifiedWithPods(pods: readonly PodAudit[]): UnverifiedAudit[] {
+  const entries = new Map<string, { config: Ref; key: string | null; reason: Unverified; runningPods: Ref[] }>();
+  for (const pod of pods) {
+    for (const { config, key, reason } of pod.unverified) {
+      const id = `${config}\u0000${key ?? ''}`;
+      const entry = entries.get(id) ?? { config, key, reason, runningPods: [] };
+      if (!entry.runningPods.includes(pod.pod)) entry.runningPods.push(pod.pod);
+      entries.set(id, entry);
+    }
+  }
+  return [...entries.values()].sort((a, b) => compareStrings(a.config, b.config) || compareStrings(a.key ?? '', b.key ?? ''));
+}
+
+const UNVERIFIED_WHY: Readonly<Record<Unverified, string>> = {
+  'config-unread': 'their configs could not be listed (forbidden): whether they exist, and whether the pods are stale, is unknown (kstale auth shows what is missing)',
+  'keys-unknown': 'they are keys of Secrets read as metadata without managedFields: whether the keys exist is unknown (--secret-keys reads the key names)',
+};
+
 function auditFindings(result: Omit<AuditResult, 'findings'>, objects: readonly K8sObject[]): Finding[] {
   const findings: Finding[] = [];
   const at = (rule: string, severity: Finding['severity'], object: Ref | null, message: string): Finding => ({ rule, severity, message, object, file: null, line: null, column: null });
@@ -90,6 +112,13 @@ function auditFindings(result: Omit<AuditResult, 'findings'>, objects: readonly 
     const what = missing.key === null ? `${kind} ${namespace}/${name}` : `key "${missing.key}" of ${kind} ${namespace}/${name}`;
     const consequence = missing.optional ? 'it is optional: pods start without it' : 'their pods will fail to start when restarted (CreateContainerConfigError)';
     findings.push(at(missing.key === null ? 'missing-config' : 'missing-key', missing.optional ? 'warning' : 'error', missing.config, `${what} does not exist; read by ${missing.referencedBy.join(', ')} (${missing.runningPods.length} running pods still hold old values); ${consequence}`));
+  }
+  for (const reason of Object.keys(UNVERIFIED_WHY) as Unverified[]) {
+    const entries = result.unverified.filter((entry) => entry.reason === reason);
+    if (entries.length === 0) continue;
+    const pods = new Set(entries.flatMap((entry) => entry.runningPods)).size;
+    const named = entries.slice(0, 3).map((entry) => `${entry.config}${entry.key === null ? '' : ` key ${entry.key}`}`).join(', ');
+    findings.push(at('unverified-reference', 'warning', null, `${entries.length} required config references of ${pods} running pods cannot be checked (${named}${entries.length > 3 ? ', …' : ''}): ${UNVERIFIED_WHY[reason]}`));
   }
   const withoutHistory = objects.filter((object) => (object.kind === 'ConfigMap' || object.kind === 'Secret') && !hasManagedFields(object.raw));
   if (withoutHistory.length > 0 && result.podCounts.total > 0) {
@@ -117,6 +146,7 @@ export function auditCluster(built: BuiltGraph, options: StalenessOptions): Audi
     staleness,
     staleWorkloads: groupStale(staleness.stale, staleness.pods),
     missing: missingWithPods(graph, staleness.pods),
+    unverified: unverifiedWithPods(staleness.pods),
     unprotected,
     podCounts: { total: staleness.pods.length, running: count('running'), pending: count('pending'), terminating: count('terminating'), finished: count('finished') },
     precision,
@@ -124,6 +154,11 @@ export function auditCluster(built: BuiltGraph, options: StalenessOptions): Audi
   return { ...partial, findings: auditFindings(partial, index.objects) };
 }
 
-export function auditExitCode(result: AuditResult): 0 | 1 {
-  return result.staleness.stale.length > 0 || result.missing.some((entry) => !entry.optional) ? 1 : 0;
+/**
+ * 1 when stale pods or missing required configs were found; 2 when none were but configs that
+ * running pods need could not be listed, since what could not be read might change the answer.
+ */
+export function auditExitCode(result: AuditResult): 0 | 1 | 2 {
+  if (result.staleness.stale.length > 0 || result.missing.some((entry) => !entry.optional)) return 1;
+  return result.unverified.some((entry) => entry.reason === 'config-unread') ? 2 : 0;
 }

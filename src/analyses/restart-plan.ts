@@ -1,5 +1,5 @@
 import type { BuiltGraph } from '../graph/build.js';
-import { compareStrings } from '../graph/missing.js';
+import { compareStrings, whatIsUnverified, type Unverified } from '../graph/missing.js';
 import type { ProtectedBy } from '../model/graph.js';
 import { isRecord, type K8sObject } from '../model/object.js';
 import { parseRef, type Ref } from '../model/refs.js';
@@ -83,10 +83,36 @@ function isExcluded(workload: Ref, exclude: readonly string[]): boolean {
   });
 }
 
+const describeNeed = (entry: { config: Ref; key: string | null }) => `${entry.config}${entry.key ? ` key ${entry.key}` : ''}`;
+
+/**
+ * Why restarting a workload could start pods that cannot run: a required config or key it reads
+ * is missing now, or its presence cannot be known (its config could not be listed, or it is a
+ * key of a Secret read as metadata without managedFields). Undefined when it is safe.
+ */
+export function preflightRefusal(built: BuiltGraph, audit: AuditResult, workload: Ref): string | undefined {
+  const missing = audit.missing.filter((entry) => !entry.optional && entry.referencedBy.includes(workload));
+  if (missing.length > 0) return `would crash-loop: required ${missing.map(describeNeed).join(', ')} does not exist (--force to restart anyway)`;
+  const required = (built.index.usesOf.get(workload) ?? []).filter((reference) => !reference.optional && reference.update !== 'none');
+  const unknown = new Map<string, { config: Ref; key: string | null; reason: Unverified }>();
+  for (const reference of required) {
+    const reason = whatIsUnverified(reference, built.index);
+    if (reason) unknown.set(`${reference.config}\u0000${reference.key ?? ''}`, { config: reference.config, key: reference.key, reason });
+  }
+  for (const pod of audit.staleness.pods) if (pod.workload === workload) for (const entry of pod.unverified) unknown.set(`${entry.config}\u0000${entry.key ?? ''}`, entry);
+  if (unknown.size === 0) return undefined;
+  const entries = [...unknown.values()].sort((a, b) => compareStrings(describeNeed(a), describeNeed(b)));
+  const unread = entries.filter((entry) => entry.reason === 'config-unread');
+  const why = unread.length > 0
+    ? `whether required ${unread.map(describeNeed).join(', ')} exists cannot be known: it could not be listed (forbidden; kstale auth shows what to grant)`
+    : `whether required ${entries.map(describeNeed).join(', ')} exists cannot be known: the Secret was read as metadata without managedFields (--secret-keys reads its key names)`;
+  return `${why}; --force to restart anyway`;
+}
+
 /**
  * Decides, per workload, whether kstale restarts it and how, or why not (DESIGN.md section 4):
  * only rolling kinds, never a paused or empty one, OnDelete strategies only with consent,
- * protected ones only with --include-protected, and never into a missing required config.
+ * protected ones only with --include-protected, and never into a missing or unverifiable required config.
  */
 export function planRestart(built: BuiltGraph, audit: AuditResult, targets: readonly RestartTarget[], options: PlanOptions): RestartPlan {
   const entries = targets.map((target): PlanEntry => {
@@ -100,11 +126,8 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
     if (target.protectedBy && !options.includeProtected) return skip(`${target.protectedBy} already restarts it on change (--include-protected to restart anyway)`);
     if (spec(object).paused === true) return skip('the Deployment is paused: a restart would wait until it is resumed');
     if (spec(object).replicas === 0) return skip('0 replicas: nothing runs');
-    const missing = audit.missing.filter((entry) => !entry.optional && entry.referencedBy.includes(target.workload));
-    if (missing.length > 0 && !options.force) {
-      const what = missing.map((entry) => `${entry.config}${entry.key ? ` key ${entry.key}` : ''}`).join(', ');
-      return { ...base, action: 'refuse', note: `would crash-loop: required ${what} does not exist (--force to restart anyway)` };
-    }
+    const refusal = options.force ? undefined : preflightRefusal(built, audit, target.workload);
+    if (refusal) return { ...base, action: 'refuse', note: refusal };
     if (updateStrategyType(object) === 'OnDelete') {
       if (!options.deletePodsOnDeleteStrategy) return skip('updateStrategy OnDelete: pods must be deleted (--delete-pods-on-delete-strategy)');
       const pods = audit.staleness.pods.filter((pod) => pod.workload === target.workload && pod.state === 'running').map((pod) => pod.pod);

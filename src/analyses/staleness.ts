@@ -1,5 +1,5 @@
 import type { GraphIndex } from '../graph/build.js';
-import { findMissing, whatIsMissing } from '../graph/missing.js';
+import { findMissing, whatIsMissing, whatIsUnverified, type Unverified } from '../graph/missing.js';
 import type { ProtectedBy, Reference, Via } from '../model/graph.js';
 import { isRecord, metadataOf, type K8sObject } from '../model/object.js';
 import { makeRef, type Ref } from '../model/refs.js';
@@ -33,6 +33,8 @@ export type PodAudit = Readonly<{
   stale: boolean;
   /** configs or keys it reads that do not exist now */
   missing: readonly { config: Ref; key: string | null; optional: boolean }[];
+  /** required configs or keys whose presence cannot be known (a forbidden list, a Secret without managedFields) */
+  unverified: readonly { config: Ref; key: string | null; reason: Unverified }[];
 }>;
 
 export type StalenessResult = Readonly<{
@@ -76,19 +78,22 @@ export function findStale(pods: readonly K8sObject[], index: GraphIndex, options
     const controller = index.controllerOf.get(podRef) ?? null;
     const state = podStateOf(pod);
     if (state !== 'running') {
-      audits.push({ pod: podRef, workload, controller, state, stale: false, missing: [] });
+      audits.push({ pod: podRef, workload, controller, state, stale: false, missing: [], unverified: [] });
       continue;
     }
     const starts = containerStartTimes(pod);
     const annotations = index.extracted.get(workload)?.annotations ?? { kind: 'Pod', annotations: metadataOf(pod.raw).annotations ?? {}, templateAnnotations: {} };
     const lacking: Reference[] = [];
+    const unverified: PodAudit['unverified'][number][] = [];
     let podIsStale = false;
     for (const reference of podReferences(pod)) {
       if (reference.update === 'none') continue;
-      if (whatIsMissing(reference, index.configs)) {
+      if (whatIsMissing(reference, index)) {
         lacking.push(reference);
         continue;
       }
+      const unknown = reference.optional ? undefined : whatIsUnverified(reference, index);
+      if (unknown) unverified.push({ config: reference.config, key: reference.key, reason: unknown });
       const config = index.configs.get(reference.config);
       // Declared by another kind (a SealedSecret), or always present but not in the source: no history to read.
       const object = index.declarations.get(reference.config)?.[0];
@@ -115,8 +120,8 @@ export function findStale(pods: readonly K8sObject[], index: GraphIndex, options
         syncing.push(entry);
       }
     }
-    const missing = findMissing(lacking, index.configs).map(({ config, key, optional }) => ({ config, key, optional }));
-    audits.push({ pod: podRef, workload, controller, state, stale: podIsStale, missing });
+    const missing = findMissing(lacking, index).map(({ config, key, optional }) => ({ config, key, optional }));
+    audits.push({ pod: podRef, workload, controller, state, stale: podIsStale, missing, unverified });
   }
   return { stale: sortEntries(stale), syncing: sortEntries(syncing), pods: audits.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0)) };
 }

@@ -8,7 +8,7 @@ import { loadManifests } from '../sources/manifests/index.js';
 import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
-import { parseDuration, type SourceOptions } from './options.js';
+import { clusterTargetOf, type SourceOptions } from './options.js';
 
 export type LoadedSource = {
   objects: K8sObject[];
@@ -17,6 +17,10 @@ export type LoadedSource = {
   client?: ClusterClient;
   /** the namespace a command means without -n: `default` for files, the context's for a cluster */
   namespace: string;
+  /** where ConfigMaps or Secrets could not be listed (a forbidden list): absent ones there are unknown */
+  unreadConfigs: ReadonlySet<string>;
+  /** kinds that could be listed in none of the namespaces read */
+  forbiddenKinds: ReadonlySet<string>;
 };
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -28,22 +32,49 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
-  return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE };
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, unreadConfigs: new Set(), forbiddenKinds: new Set() };
 }
 
 /** Without -f: the current kubeconfig context, in -n, -A or the context's namespace (kubectl's habit). */
 async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
   if (options.selector !== undefined) parseLabelSelectorOrFail(options.selector); // a bad -l fails before any request
   // Loaded only for live reads: -f runs never pay for the cluster code or client-node.
-  const { connectToCluster, readCluster, serverVersionProblems } = await import('../sources/cluster/index.js');
-  const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
-  const namespaces = options.allNamespaces ? null : [options.namespace ?? connection.namespace];
-  const [versionProblems, { objects, problems }] = await Promise.all([
-    serverVersionProblems(connection.client),
-    readCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys) }),
-  ]);
-  problems.unshift(...versionProblems);
-  return { objects, problems, source: { type: 'cluster', context: connection.context, now }, client: connection.client, namespace: options.namespace ?? connection.namespace };
+  const { openCluster, readLive, forbiddenEverywhere } = await import('../sources/cluster/connect.js');
+  const connection = await openCluster(clusterTargetOf(options, io));
+  const read = await readLive(connection, {
+    namespaces: options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context',
+    selector: options.selector,
+    secretKeys: Boolean(options.secretKeys),
+    checkVersion: true,
+  });
+  const forbiddenKinds = new Set(read.forbidden.map((entry) => entry.kind).filter((kind) => forbiddenEverywhere(read, kind)));
+  return {
+    objects: read.objects,
+    problems: read.problems,
+    source: { type: 'cluster', context: connection.context, now },
+    client: connection.client,
+    namespace: options.namespace ?? connection.namespace,
+    unreadConfigs: read.unreadConfigs,
+    forbiddenKinds,
+  };
+}
+
+/** What a command cannot answer without: the kinds whose lists it needs (pods for audit, the asked config's kind for who-uses). */
+export type Needs = Readonly<{ kinds: readonly string[]; for: string }>;
+
+const PLURALS: Readonly<Record<string, string>> = { Pod: 'pods', ConfigMap: 'configmaps', Secret: 'secrets' };
+
+/**
+ * Exit 2 with one line when a list the answer needs was forbidden in every namespace read: a
+ * report of "0 stale" built on nothing would read as all clear to a cron job or CI gate.
+ */
+export function ensureNeedsRead(loaded: LoadedSource, needs: Needs, options: Pick<SourceOptions, 'allNamespaces'>): void {
+  const denied = needs.kinds.filter((kind) => loaded.forbiddenKinds.has(kind));
+  if (denied.length === 0) return;
+  const what = denied.map((kind) => PLURALS[kind] ?? kind).join(' and ');
+  const where = options.allNamespaces ? 'in any namespace' : `in namespace ${loaded.namespace}`;
+  const narrower = options.allNamespaces ? `try -n ${loaded.namespace} (the context's namespace), or ` : '';
+  throw new KstaleError('forbidden', `cannot list ${what} ${where} (forbidden): ${needs.for} needs them, so there is no answer`, { hint: `${narrower}run kstale auth to see what this identity may read` });
 }
 
 /** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */
@@ -53,11 +84,12 @@ export function selectWorkloads(objects: readonly K8sObject[], selector: string)
 }
 
 /** The common start of reading commands: read the source, report its problems, build the graph. */
-export async function loadGraph(options: SourceOptions, io: CliIo, now: string): Promise<{ loaded: LoadedSource; built: BuiltGraph }> {
+export async function loadGraph(options: SourceOptions, io: CliIo, now: string, needs?: Needs): Promise<{ loaded: LoadedSource; built: BuiltGraph }> {
   const loaded = await loadSource(options, io, now);
   reportProblems(loaded.problems, io);
   ensureSomethingRead(loaded);
-  return { loaded, built: buildGraph(loaded.objects, loaded.source) };
+  if (needs) ensureNeedsRead(loaded, needs, options);
+  return { loaded, built: buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs }) };
 }
 
 /** One line per problem on stderr; errors and warnings are labelled, notices are not. */

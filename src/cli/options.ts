@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { KstaleError } from '../model/errors.js';
 import type { RenderOptions } from '../report/index.js';
 import type { CliIo } from './io.js';
+import type { ClusterTarget } from '../sources/cluster/connect.js';
 
 /** Options every reading command shares, spelled as kubectl spells them. */
 export type SourceOptions = {
@@ -70,4 +71,9 @@ export function parseDuration(text: string, flag: string): number {
     throw new KstaleError('usage', `${flag} "${text}" is not a duration`, { hint: 'examples: 90s, 2m, 1h30m, 500ms' });
   }
   return parts.reduce((total, part) => total + Number(part[1]) * DURATION_UNITS_MS[part[2]!]!, 0);
+}
+
+/** The cluster a command talks to, from kubectl's flags. */
+export function clusterTargetOf(options: Pick<SourceOptions, 'kubeconfig' | 'context' | 'requestTimeout'>, io: Pick<CliIo, 'env'>): ClusterTarget {
+  return { kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') };
 }

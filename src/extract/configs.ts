@@ -1,5 +1,5 @@
-import { annotationsOf, apiGroupOf, asArray, asString, isRecord, type K8sObject } from '../model/object.js';
-import type { ConfigNode } from '../model/graph.js';
+import { annotationsOf, apiGroupOf, asArray, asString, isRecord, metadataOf, type K8sObject, type RawObject } from '../model/object.js';
+import type { ConfigNode, KeysFrom } from '../model/graph.js';
 import { makeRef } from '../model/refs.js';
 
 function keysOf(...maps: unknown[]): string[] {
@@ -8,7 +8,7 @@ function keysOf(...maps: unknown[]): string[] {
   return [...keys].sort();
 }
 
-function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: string, keys: string[], keysKnown: boolean): ConfigNode {
+function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: string, keys: string[], keysFrom: KeysFrom): ConfigNode {
   const raw = object.raw;
   return {
     ref: makeRef(kind, object.namespace, name),
@@ -16,7 +16,7 @@ function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: strin
     namespace: object.namespace,
     name,
     keys,
-    keysKnown,
+    keysFrom,
     immutable: raw.immutable === true,
     type: kind === 'Secret' ? asString(raw.type) ?? 'Opaque' : null,
     annotations: annotationsOf(raw),
@@ -31,15 +31,17 @@ function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: strin
 export function configFromObject(object: K8sObject): ConfigNode | undefined {
   const { raw, kind } = object;
   const group = apiGroupOf(object.apiVersion);
-  if (group === '' && kind === 'ConfigMap') return configNode(object, 'ConfigMap', object.name, keysOf(raw.data, raw.binaryData), true);
+  if (group === '' && kind === 'ConfigMap') return configNode(object, 'ConfigMap', object.name, keysOf(raw.data, raw.binaryData), 'data');
   if (group === '' && kind === 'Secret') {
-    // Metadata-only reads (PartialObjectMetadata) carry no data map at all: keys unknown.
-    return configNode(object, 'Secret', object.name, keysOf(raw.data, raw.stringData), !isMetadataOnly(raw));
+    if (!isMetadataOnly(raw)) return configNode(object, 'Secret', object.name, keysOf(raw.data, raw.stringData), 'data');
+    // Metadata-only reads (PartialObjectMetadata) carry no data map: the keys are those some manager owns.
+    const owned = keysOwnedInManagedFields(raw);
+    return owned ? configNode(object, 'Secret', object.name, owned, 'managedFields') : configNode(object, 'Secret', object.name, [], null);
   }
   const spec = isRecord(raw.spec) ? raw.spec : {};
   if (kind === 'SealedSecret' && group === 'bitnami.com') {
     const template = isRecord(spec.template) ? spec.template : {};
-    return configNode(object, 'Secret', object.name, keysOf(spec.encryptedData, template.data), true);
+    return configNode(object, 'Secret', object.name, keysOf(spec.encryptedData, template.data), 'data');
   }
   if (kind === 'ExternalSecret' && group === 'external-secrets.io') {
     const target = isRecord(spec.target) ? spec.target : {};
@@ -47,7 +49,7 @@ export function configFromObject(object: K8sObject): ConfigNode | undefined {
     const keys = asArray(spec.data).map((item) => (isRecord(item) ? asString(item.secretKey) : undefined)).filter((key): key is string => Boolean(key));
     // dataFrom pulls keys decided by the secret store: unknown here.
     const keysKnown = asArray(spec.dataFrom).length === 0 && !isRecord(template.data);
-    return configNode(object, 'Secret', asString(target.name) || object.name, [...new Set([...keys, ...keysOf(template.data)])].sort(), keysKnown);
+    return configNode(object, 'Secret', asString(target.name) || object.name, [...new Set([...keys, ...keysOf(template.data)])].sort(), keysKnown ? 'data' : null);
   }
   return undefined;
 }
@@ -57,4 +59,27 @@ export const METADATA_ONLY_MARK = 'kstale.io/metadata-only';
 
 function isMetadataOnly(raw: Record<string, unknown>): boolean {
   return raw[METADATA_ONLY_MARK] === true;
+}
+
+/** Where a Secret's values live in fieldsV1: server-side apply of `stringData` is recorded under f:stringData. */
+const SECRET_DATA_FIELDS = ['f:data', 'f:stringData'] as const;
+
+/**
+ * The key names of a Secret from its managedFields (DESIGN.md section 2): exactly the keys some
+ * entry owns under f:data or f:stringData. Undefined when there are no managedFields at all (the
+ * keys are then unknown). Ownership is not pruned when another manager removes a key, so a
+ * removed key can still look present: a false "present", never a false "missing".
+ */
+export function keysOwnedInManagedFields(raw: RawObject): string[] | undefined {
+  const entries = asArray(metadataOf(raw).managedFields);
+  if (entries.length === 0) return undefined;
+  const keys = new Set<string>();
+  for (const entry of entries) {
+    if (!isRecord(entry) || !isRecord(entry.fieldsV1)) continue;
+    for (const field of SECRET_DATA_FIELDS) {
+      const map = entry.fieldsV1[field];
+      if (isRecord(map)) for (const owned of Object.keys(map)) if (owned.startsWith('f:')) keys.add(owned.slice(2));
+    }
+  }
+  return [...keys].sort();
 }

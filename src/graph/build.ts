@@ -6,13 +6,15 @@ import type { UnnamedReference } from '../extract/pod-spec.js';
 import { imagePullSecretReference } from '../extract/pod-spec.js';
 import { protectionFor } from '../extract/protection.js';
 import { controllerRefOf, extractWorkload, type ExtractedWorkload } from '../extract/workloads.js';
-import { compareStrings, findMissing } from './missing.js';
+import { compareStrings, findMissing, type UnreadConfigs } from './missing.js';
 import { findUnused } from './unused.js';
 
 /** Lookups both ways, plus what later analyses need beyond the JSON graph. */
 export type GraphIndex = Readonly<{
   workloads: ReadonlyMap<Ref, WorkloadNode>;
   configs: ReadonlyMap<Ref, ConfigNode>;
+  /** where configs could not be listed: absent ones there are unknown, not missing */
+  unreadConfigs: UnreadConfigs;
   /** config ref → references to it */
   usersOf: ReadonlyMap<Ref, readonly Reference[]>;
   /** workload ref → its references */
@@ -41,7 +43,7 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 }
 
 function mergeConfigs(a: ConfigNode, b: ConfigNode): ConfigNode {
-  return { ...a, keys: [...new Set([...a.keys, ...b.keys])].sort(), keysKnown: a.keysKnown && b.keysKnown, immutable: a.immutable || b.immutable, annotations: { ...b.annotations, ...a.annotations } };
+  return { ...a, keys: [...new Set([...a.keys, ...b.keys])].sort(), keysFrom: a.keysFrom === null || b.keysFrom === null ? null : a.keysFrom, immutable: a.immutable || b.immutable, annotations: { ...b.annotations, ...a.annotations } };
 }
 
 const REFERENCE_ORDER: readonly (keyof Reference)[] = ['workload', 'config', 'containerType', 'container', 'via', 'key', 'envVar', 'prefix', 'volume', 'mountPath', 'subPath', 'optional', 'update'];
@@ -76,7 +78,10 @@ function serviceAccountPullSecrets(objects: readonly K8sObject[]): Map<Ref, { na
  * configs (protection, missing configs and keys), unused configs. Objects whose controller is in
  * the same source (a Deployment's ReplicaSets and Pods in a dump) are folded into it.
  */
-export function buildGraph(objects: readonly K8sObject[], source: SourceInfo): BuiltGraph {
+export type BuildOptions = Readonly<{ unreadConfigs?: UnreadConfigs }>;
+
+export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, options: BuildOptions = {}): BuiltGraph {
+  const unreadConfigs = options.unreadConfigs ?? new Set<string>();
   const declarations = groupBy(objects, (object) => makeRef(object.kind, object.namespace, object.name));
   const configs = new Map<Ref, ConfigNode>();
   for (const object of objects) {
@@ -115,12 +120,13 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo): B
     workloads: [...workloads.values()].sort((a, b) => compareStrings(a.ref, b.ref)),
     configs: sortedConfigs,
     references,
-    missing: findMissing(references, configs),
+    missing: findMissing(references, { configs, unreadConfigs }),
     unused: findUnused(sortedConfigs, references, objects),
   };
   const index: GraphIndex = {
     workloads,
     configs,
+    unreadConfigs,
     usersOf: groupBy(references, (reference) => reference.config),
     usesOf: groupBy(references, (reference) => reference.workload),
     declarations,

@@ -1,5 +1,5 @@
-import type { ConfigNode, Missing, Reference } from '../model/graph.js';
-import { parseRef, type Ref } from '../model/refs.js';
+import { keysKnown, type ConfigNode, type Missing, type Reference } from '../model/graph.js';
+import { configScope, parseRef, type Ref } from '../model/refs.js';
 
 /** Made in every namespace by kube-controller-manager: never declared in manifests, never missing. */
 export const ALWAYS_PRESENT_CONFIGMAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt']);
@@ -9,23 +9,48 @@ function isAlwaysPresent(config: Ref): boolean {
   return kind === 'ConfigMap' && ALWAYS_PRESENT_CONFIGMAPS.has(name);
 }
 
+/**
+ * Where the source could not list configs (a forbidden list): `Kind/namespace`, or `Kind/*` for
+ * every namespace. A config absent there is unknown, not missing.
+ */
+export type UnreadConfigs = ReadonlySet<string>;
+
+/** What the graph knows of the configs: the ones read, and where none could be read. */
+export type ConfigLookup = Readonly<{ configs: ReadonlyMap<Ref, ConfigNode>; unreadConfigs: UnreadConfigs }>;
+
+function wasUnread(config: Ref, unread: UnreadConfigs): boolean {
+  if (unread.size === 0) return false;
+  const { kind, namespace } = parseRef(config);
+  return unread.has(configScope(kind, namespace)) || unread.has(configScope(kind, null));
+}
+
 /** What a reference lacks: its whole config (key null), one key of a present config whose keys are known, or nothing. */
-export function whatIsMissing(reference: Reference, configs: ReadonlyMap<Ref, ConfigNode>): { key: string | null } | undefined {
+export function whatIsMissing(reference: Reference, lookup: ConfigLookup): { key: string | null } | undefined {
   if (isAlwaysPresent(reference.config)) return undefined;
-  const config = configs.get(reference.config);
-  if (!config) return { key: null };
-  if (reference.key !== null && config.keysKnown && !config.keys.includes(reference.key)) return { key: reference.key };
+  const config = lookup.configs.get(reference.config);
+  if (!config) return wasUnread(reference.config, lookup.unreadConfigs) ? undefined : { key: null };
+  if (reference.key !== null && keysKnown(config) && !config.keys.includes(reference.key)) return { key: reference.key };
   return undefined;
+}
+
+/** Why the presence of what a reference needs cannot be known: its config could not be listed, or its keys are unknown. */
+export type Unverified = 'config-unread' | 'keys-unknown';
+
+export function whatIsUnverified(reference: Reference, lookup: ConfigLookup): Unverified | undefined {
+  if (isAlwaysPresent(reference.config)) return undefined;
+  const config = lookup.configs.get(reference.config);
+  if (!config) return wasUnread(reference.config, lookup.unreadConfigs) ? 'config-unread' : undefined;
+  return reference.key !== null && !keysKnown(config) ? 'keys-unknown' : undefined;
 }
 
 /**
  * Configs referenced but absent, and absent keys of present configs whose keys are known.
  * An entry is optional only when every reference behind it is optional.
  */
-export function findMissing(references: readonly Reference[], configs: ReadonlyMap<Ref, ConfigNode>): Missing[] {
+export function findMissing(references: readonly Reference[], lookup: ConfigLookup): Missing[] {
   const entries = new Map<string, { config: Ref; key: string | null; optional: boolean; referencedBy: Set<Ref> }>();
   for (const reference of references) {
-    const lacking = whatIsMissing(reference, configs);
+    const lacking = whatIsMissing(reference, lookup);
     if (!lacking) continue;
     const { key } = lacking;
     const id = `${reference.config}\u0000${key ?? ''}`;

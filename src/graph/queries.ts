@@ -1,7 +1,7 @@
-import type { ConfigNode, Reference } from '../model/graph.js';
+import type { ConfigNode, Missing, Reference } from '../model/graph.js';
 import { makeRef, parseRef, type Ref } from '../model/refs.js';
 import type { GraphIndex } from './build.js';
-import { compareStrings } from './missing.js';
+import { compareStrings, findMissing } from './missing.js';
 
 export type ConfigQuery = Readonly<{
   kind: 'ConfigMap' | 'Secret';
@@ -17,6 +17,8 @@ export type WhoUsesAnswer = Readonly<{
   /** the refs the query names (declared or only referenced) */
   matched: readonly Ref[];
   references: readonly Reference[];
+  /** what those references need and the source lacks: the config, or keys of it */
+  missing: readonly Missing[];
   /** declared or referenced configs of the same kind with a near name: a typo helper */
   nearNames: readonly Ref[];
 }>;
@@ -73,5 +75,5 @@ export function whoUses(index: GraphIndex, query: ConfigQuery): WhoUsesAnswer {
     .filter((reference) => query.key === null || reference.key === null || reference.key === query.key);
   const configs = [...matched].map((ref) => index.configs.get(ref)).filter((config): config is ConfigNode => config !== undefined);
   const nearNames = configs.length === 0 ? nearNamesOf(query, index) : [];
-  return { configs, matched: [...matched].sort(compareStrings), references, nearNames };
+  return { configs, matched: [...matched].sort(compareStrings), references, missing: findMissing(references, index), nearNames };
 }

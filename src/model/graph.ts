@@ -5,6 +5,8 @@ export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer'
 export type Via = 'env' | 'envFrom' | 'volume' | 'projected' | 'imagePullSecret';
 /** How a change of the config reaches a running container (DESIGN.md section 1). */
 export type Update = 'restart' | 'live' | 'none';
+/** How a config's key names were learned; null: unknown. */
+export type KeysFrom = 'data' | 'managedFields' | null;
 export type ProtectedBy = 'reloader' | 'wave' | 'checksum' | 'kustomize-hash' | 'immutable';
 
 /** One use of one config (and key) by one container of a workload. Field names match the JSON. */
@@ -41,8 +43,11 @@ export type ConfigNode = Readonly<{
   name: string;
   /** Key names only, never values. */
   keys: readonly string[];
-  /** False when the source could not see the keys (a Secret read as metadata only). */
-  keysKnown: boolean;
+  /**
+   * How the key names were learned: from the data maps, from the managedFields of a Secret read
+   * as metadata (DESIGN.md section 2), or null when they are unknown (no managedFields).
+   */
+  keysFrom: KeysFrom;
   immutable: boolean;
   /** Secret `type`, or null for ConfigMaps. */
   type: string | null;
@@ -73,3 +78,8 @@ export type Graph = Readonly<{
   missing: readonly Missing[];
   unused: readonly Ref[];
 }>;
+
+/** Whether a config's key names are known, so that an absent key is really missing. */
+export function keysKnown(config: Pick<ConfigNode, 'keysFrom'>): boolean {
+  return config.keysFrom !== null;
+}

@@ -12,3 +12,11 @@ export function parseRef(ref: Ref): { kind: string; namespace: string; name: str
   const second = ref.indexOf('/', first + 1);
   return { kind: ref.slice(0, first), namespace: ref.slice(first + 1, second), name: ref.slice(second + 1) };
 }
+
+/**
+ * Where a source could not list one kind of config: `Secret/shop`, or `Secret/*` for every
+ * namespace. A config absent from such a scope is unknown, not missing.
+ */
+export function configScope(kind: string, namespace: string | null): string {
+  return `${kind}/${namespace ?? '*'}`;
+}

@@ -93,6 +93,7 @@ export function auditDocument(result: AuditResult): Record<string, unknown> {
     configs: graph.configs.map(configJson),
     references: graph.references.map(referenceJson),
     missing: result.missing,
+    unverified: result.unverified,
     unused: graph.unused,
   };
 }

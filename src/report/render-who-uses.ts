@@ -1,8 +1,8 @@
-import type { ConfigNode, Reference, SourceInfo } from '../model/graph.js';
+import type { ConfigNode, Missing, Reference, SourceInfo } from '../model/graph.js';
 import type { ConfigQuery } from '../graph/queries.js';
 import { parseRef, type Ref } from '../model/refs.js';
 import { configJson, referenceJson } from './graph-json.js';
-import { describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
+import { count, describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { painter, renderTable, type RenderOptions } from './options.js';
 
 export type WhoUsesView = Readonly<{
@@ -11,6 +11,7 @@ export type WhoUsesView = Readonly<{
   configs: readonly ConfigNode[];
   matched: readonly Ref[];
   references: readonly Reference[];
+  missing: readonly Missing[];
   nearNames: readonly Ref[];
   /** with pods in the source: per workload, running pods and how many hold this config stale */
   podsByWorkload?: Readonly<Record<Ref, { pods: number; stale: number }>>;
@@ -26,6 +27,7 @@ export function whoUsesDocument(view: WhoUsesView): Record<string, unknown> {
     declared: view.configs.length > 0,
     configs: view.configs.map(configJson),
     references: view.references.map(referenceJson),
+    missing: view.missing,
     summary: {
       workloads: workloads.size,
       references: view.references.length,
@@ -50,7 +52,7 @@ function headline(view: WhoUsesView, ref: Ref, references: readonly Reference[])
   const workloads = new Set(references.map((reference) => reference.workload)).size;
   const restart = references.filter((reference) => reference.update === 'restart').length;
   const live = references.filter((reference) => reference.update === 'live').length;
-  const declared = config ? `${config.keysKnown ? `${config.keys.length} keys` : 'keys not readable'}${config.immutable ? ', immutable' : ''}` : 'NOT DECLARED in the source';
+  const declared = config ? `${config.keysFrom === null ? 'keys not readable' : `${count(config.keys.length, 'key')}${config.keysFrom === 'managedFields' ? ' (from managedFields)' : ''}`}${config.immutable ? ', immutable' : ''}` : 'NOT DECLARED in the source';
   return `${kind} ${namespace}/${name} (${declared}): used by ${workloads} workload${workloads === 1 ? '' : 's'}, ${references.length} reference${references.length === 1 ? '' : 's'} (${restart} need a restart on change, ${live} live)`;
 }
 
@@ -67,11 +69,13 @@ export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & {
   const sections: string[] = [];
   for (const ref of view.matched) {
     const references = view.references.filter((reference) => reference.config === ref);
+    const missingKeys = view.missing.filter((entry) => entry.config === ref && entry.key !== null);
+    const isMissing = (reference: Reference) => reference.key !== null && missingKeys.some((entry) => entry.key === reference.key);
     const rows = references.map((reference) => [
       namespaceOf(reference.workload),
       kubectlName(reference.workload),
       describeContainer(reference),
-      describeKey(reference),
+      isMissing(reference) ? `${describeKey(reference)} ${paint.red('(MISSING)')}` : describeKey(reference),
       describeHow(reference),
       reference.optional ? 'yes' : 'no',
       reference.update === 'restart' ? paint.yellow('restart') : reference.update,
@@ -81,7 +85,8 @@ export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & {
     ]);
     const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'KEY', 'HOW', 'OPTIONAL', 'ON CHANGE', 'PROTECTED', ...(view.podsByWorkload ? ['STALE PODS'] : []), ...(options.wide ? ['DECLARED AT'] : [])];
     const table = rows.length > 0 ? `\n${renderTable(head, rows, options)}` : '';
-    const warning = view.configs.some((config) => config.ref === ref) ? '' : `\n${paint.red('warning:')} not declared: pods that need it fail to start unless every reference is optional`;
+    const keyWarnings = missingKeys.map((entry) => `\n${paint.red('warning:')} key ${entry.key} does not exist: ${entry.optional ? 'every reference is optional, so pods start without it' : 'pods that need it fail to start (CreateContainerConfigError)'}`).join('');
+    const warning = view.configs.some((config) => config.ref === ref) ? keyWarnings : `\n${paint.red('warning:')} not declared: pods that need it fail to start unless every reference is optional`;
     sections.push(`${headline(view, ref, references)}${warning}${table}\n`);
   }
   return sections.join('\n');

@@ -11,11 +11,11 @@ const DUMP = fixture('demo', 'cluster-dump.json');
 const NOW = '2026-11-24T16:00:00Z';
 const dumpItems = () => (JSON.parse(readFileSync(DUMP, 'utf8')) as { items: Record<string, unknown>[] }).items;
 
-/** JSON with origins removed: files know lines, a cluster does not. */
+/** The document without what names the source: origins, and how Secret keys were learned (data in a dump, managedFields live). */
 function withoutOrigins(text: string): unknown {
   const document = JSON.parse(text);
   delete document.source;
-  return JSON.parse(JSON.stringify(document, (key, value) => (key === 'origin' ? null : value)));
+  return JSON.parse(JSON.stringify(document, (key, value) => (key === 'origin' ? null : key === 'keysFrom' && value === 'managedFields' ? 'data' : value)));
 }
 
 describe('[E] live cluster source against the fake API server', () => {
@@ -38,6 +38,15 @@ describe('[E] live cluster source against the fake API server', () => {
     }
   });
 
+  it('Secret keys learned from managedFields (live, metadata only) are exactly the keys of the full dump', async () => {
+    const live = JSON.parse((await cli(['graph', '-A', '-o', 'json'])).stdout) as { configs: { kind: string; keys: string[]; keysFrom: string }[] };
+    const secrets = live.configs.filter((config) => config.kind === 'Secret');
+    assert.ok(secrets.length > 10);
+    assert.ok(secrets.every((secret) => secret.keysFrom === 'managedFields'));
+    const dump = JSON.parse((await runCli(['graph', '-A', '-o', 'json', '-f', DUMP, '--now', NOW])).stdout) as typeof live;
+    assert.deepEqual(secrets.map((secret) => secret.keys), dump.configs.filter((config) => config.kind === 'Secret').map((secret) => secret.keys));
+  });
+
   it('audit from the cluster finds the same stale pods as from the dump', async () => {
     const run = await cli(['audit', '-A']);
     assert.equal(run.code, 1);
@@ -53,7 +62,7 @@ describe('[E] live cluster source against the fake API server', () => {
   });
 
   it('without -n the context namespace is read; -n reads one namespace; -A reads cluster-wide lists', async () => {
-    const lists = () => server.requests.filter((request) => request.path !== '/version');
+    const lists = () => server.requests.filter((request) => request.path !== '/version' && request.path !== '/apis');
     server.requests.length = 0;
     await cli(['graph']);
     assert.ok(lists().every((request) => request.path.includes('/namespaces/shop/')), lists().map((request) => request.path).join('\n'));
@@ -118,14 +127,25 @@ describe('[E] cluster failures are handled', () => {
     assert.equal(objects.filter((object) => object.kind === 'Pod').length, 6, 'no pod twice, none lost');
   });
 
-  it('a 403 on Secrets is a warning that says what is missing; the rest is answered (read-only identity)', async () => {
+  it('a 403 on Secrets is a warning; who-uses of a ConfigMap is still answered (read-only identity)', async () => {
+    server.forbidden.add('secrets');
+    try {
+      const run = await runCli(['who-uses', 'cm/storefront-config', '-n', 'shop', '--kubeconfig', server.kubeconfig(), '--now', NOW]);
+      assert.equal(run.code, 0);
+      assert.equal(run.stderr, 'kstale: warning: cannot list secrets in namespace shop: Secret references are shown but not checked for existence or change times\n');
+      assert.match(run.stdout, /deployment\/storefront/);
+    } finally {
+      server.forbidden.clear();
+    }
+  });
+
+  it('who-uses of a Secret when Secrets cannot be listed is no answer: exit 2, one line with what to try', async () => {
     server.forbidden.add('secrets');
     try {
       const run = await runCli(['who-uses', 'secret/db-credentials', '-n', 'shop', '--kubeconfig', server.kubeconfig(), '--now', NOW]);
-      assert.equal(run.code, 0);
-      assert.equal(run.stderr, 'kstale: warning: cannot list secrets in namespace shop: Secret references are shown but not checked for existence or change times\n');
-      assert.match(run.stdout, /NOT DECLARED/);
-      assert.match(run.stdout, /statefulset\/postgres/);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /kstale: error: cannot list secrets in namespace shop \(forbidden\): who-uses secret\/db-credentials needs them, so there is no answer\n  hint: run kstale auth/);
+      assert.equal(run.stdout, '');
     } finally {
       server.forbidden.clear();
     }

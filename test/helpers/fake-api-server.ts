@@ -42,6 +42,8 @@ export class FakeApiServer {
   readonly failures: InjectedFailure[] = [];
   /** `secrets` forbids the resource everywhere; `secrets@shop` in one namespace */
   readonly forbidden = new Set<string>();
+  /** when set, lists are allowed only in these namespaces (a namespace-scoped token) */
+  readableNamespaces: Set<string> | null = null;
   /** group/version/plural that this server pretends not to serve */
   readonly notServed = new Set<string>();
   delayMs = 0;
@@ -136,6 +138,11 @@ export class FakeApiServer {
     const discovery = this.discovery(url.pathname);
     if (discovery) return send(200, discovery);
     if (recorded.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return send(201, this.review(recorded.body));
+    const denied = recorded.method === 'GET' ? this.listForbidden(url.pathname) : undefined;
+    if (denied) {
+      const where = denied.namespace ? `in the namespace "${denied.namespace}"` : 'at the cluster scope';
+      return send(403, status(403, 'Forbidden', `${denied.plural}${denied.group ? `.${denied.group}` : ''} is forbidden: User "tester" cannot list resource "${denied.plural}" in API group "${denied.group}" ${where}`));
+    }
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send);
@@ -143,14 +150,21 @@ export class FakeApiServer {
     return send(405, status(405, 'MethodNotAllowed', `${recorded.method} is not supported by the fake server`));
   }
 
-  /** Legacy discovery (/api, /apis, /api/v1, /apis/G/V), enough for kubectl to find its resources. */
+  /** group/version/plural → kind of what this server serves now (notServed taken out). */
+  private served(): { group: string; version: string; plural: string; kind: string }[] {
+    return CLUSTER_RESOURCES.flatMap((resource) => resource.versions.map((version) => ({ group: resource.group, version, plural: resource.plural, kind: resource.kind }))).filter(
+      (entry) => !this.notServed.has(`${entry.group}/${entry.version}/${entry.plural}`) && !(entry.group === '' && entry.version !== 'v1'),
+    );
+  }
+
+  /** Legacy discovery (/api, /apis, /api/v1, /apis/G/V), enough for kubectl and kstale to find what is served. */
   private discovery(path: string): string | undefined {
     const groups = new Map<string, Set<string>>();
-    for (const resource of CLUSTER_RESOURCES) {
-      if (resource.group === '') continue;
-      const versions = groups.get(resource.group) ?? new Set<string>();
-      versions.add(resource.versions[0]!);
-      groups.set(resource.group, versions);
+    for (const entry of this.served()) {
+      if (entry.group === '') continue;
+      const versions = groups.get(entry.group) ?? new Set<string>();
+      versions.add(entry.version);
+      groups.set(entry.group, versions);
     }
     if (path === '/api') return JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
     if (path === '/apis') {
@@ -164,16 +178,31 @@ export class FakeApiServer {
     if (!match) return undefined;
     const group = match[1] ? '' : match[2]!;
     const version = match[1] ?? match[3]!;
-    const resources = CLUSTER_RESOURCES.filter((resource) => resource.group === group && resource.versions[0] === version).map((resource) => ({
-      name: resource.plural,
-      singularName: resource.kind.toLowerCase(),
+    const resources = this.served().filter((entry) => entry.group === group && entry.version === version).map((entry) => ({
+      name: entry.plural,
+      singularName: entry.kind.toLowerCase(),
       namespaced: true,
-      kind: resource.kind,
+      kind: entry.kind,
       verbs: ['get', 'list', 'patch', 'watch'],
-      shortNames: SHORT_NAMES[resource.kind] ? [SHORT_NAMES[resource.kind]] : [],
+      shortNames: SHORT_NAMES[entry.kind] ? [SHORT_NAMES[entry.kind]] : [],
     }));
     if (resources.length === 0) return undefined;
     return JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources });
+  }
+
+  /**
+   * RBAC as the real server applies it: before routing, so a list of a group that is not served
+   * is 403 (not 404) for an identity that may not list it. `readableNamespaces` models a token
+   * bound by a RoleBinding in those namespaces only: every other list, and every cluster-wide
+   * one, is forbidden.
+   */
+  private listForbidden(path: string): { plural: string; namespace: string | null; group: string } | undefined {
+    const match = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([^/]+)$/.exec(path);
+    if (!match) return undefined;
+    const [, group = '', namespace, plural] = match;
+    const where = namespace ? decodeURIComponent(namespace) : null;
+    const denied = this.forbidden.has(plural!) || (where !== null && this.forbidden.has(`${plural}@${where}`)) || (this.readableNamespaces !== null && (where === null || !this.readableNamespaces.has(where)));
+    return denied ? { plural: plural!, namespace: where, group } : undefined;
   }
 
   private route(path: string): { kind: string; plural: string; namespace: string | null; name: string | null; gvp: string } | undefined {
@@ -187,10 +216,6 @@ export class FakeApiServer {
   }
 
   private list(route: NonNullable<ReturnType<FakeApiServer['route']>>, url: URL, request: IncomingMessage, send: (code: number, body: string) => void): void {
-    if (this.forbidden.has(route.plural) || (route.namespace && this.forbidden.has(`${route.plural}@${route.namespace}`))) {
-      const where = route.namespace ? `in the namespace "${route.namespace}"` : 'at the cluster scope';
-      return send(403, status(403, 'Forbidden', `${route.plural} is forbidden: User "tester" cannot list resource "${route.plural}" in API group "" ${where}`));
-    }
     const selector = url.searchParams.get('labelSelector');
     const requirements = selector ? parseLabelSelector(selector) : [];
     if (!requirements) return send(400, status(400, 'BadRequest', `unable to parse requirement: ${selector}`));

@@ -29,11 +29,13 @@ Examples:
     checkFormat(options.output, FORMATS);
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now);
+    const { loaded, built } = await loadGraph(options, io, now, { kinds: ['Pod'], for: 'audit' });
     const result = auditCluster(built, { now, syncPeriodMs });
     const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
     io.stdout(AUDIT_FORMATS[options.output]!(shown, renderOptionsFor(options, io)));
-    setExitCode(Math.max(exitCodeForProblems(loaded.problems), options.exitZero ? 0 : auditExitCode(result)));
+    const found = auditExitCode(result);
+    // --exit-zero silences findings, not an answer that could not be made (2).
+    setExitCode(Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found));
   });
   return command;
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { renderTable } from '../../report/options.js';
-import { parseDuration, renderOptionsFor } from '../options.js';
+import { clusterTargetOf, renderOptionsFor } from '../options.js';
 
 type AuthOptions = { namespace?: string; allNamespaces?: boolean; context?: string; kubeconfig?: string; requestTimeout: string; color: boolean };
 
@@ -15,8 +15,8 @@ export function authCommand(io: CliIo, setExitCode: (code: number) => void): Com
     .option('--request-timeout <duration>', 'give up on an API request after this long', '30s')
     .option('--no-color', 'never colour the output')
     .action(async (options: AuthOptions) => {
-      const { connectToCluster, checkAccess, READER_CLUSTER_ROLE, RESTARTER_CLUSTER_ROLE } = await import('../../sources/cluster/auth-entry.js');
-      const connection = await connectToCluster({ kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') });
+      const { openCluster, checkAccess, READER_CLUSTER_ROLE, RESTARTER_CLUSTER_ROLE } = await import('../../sources/cluster/auth-entry.js');
+      const connection = await openCluster(clusterTargetOf(options, io));
       const namespace = options.allNamespaces ? null : options.namespace ?? connection.namespace;
       const checks = await checkAccess(connection.client, namespace);
       const rows = checks.map((check) => [check.verb, check.group ? `${check.resource}.${check.group}` : check.resource, check.namespace ?? '(all)', check.allowed ? 'yes' : 'no', check.for]);

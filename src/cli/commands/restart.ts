@@ -72,7 +72,7 @@ Examples:
     if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);
     const timeoutMs = parseDuration(options.timeout, '--timeout');
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now);
+    const { loaded, built } = await loadGraph(options, io, now, { kinds: ['Pod'], for: 'restart' });
     const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
     let targets = targetsFromAudit(audit);
     if (options.uses) {

@@ -43,7 +43,7 @@ Examples:
     checkFormat(options.output, FORMATS);
     const { kind, name } = parseConfigTarget(target, options.kind);
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now);
+    const { loaded, built } = await loadGraph(options, io, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` });
     const { index } = built;
     const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
     const answer = whoUses(index, query);

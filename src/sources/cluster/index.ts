@@ -21,21 +21,6 @@ export type ClusterReadOptions = Readonly<{
   digestValues?: boolean;
 }>;
 
-const DATA_FIELDS = ['f:data', 'f:stringData'];
-
-/** Key names of a Secret known from its managedFields, without reading a value. */
-export function keysFromManagedFields(metadata: Record<string, unknown>): Record<string, string> {
-  const keys: Record<string, string> = {};
-  for (const entry of Array.isArray(metadata.managedFields) ? metadata.managedFields : []) {
-    if (!isRecord(entry) || !isRecord(entry.fieldsV1)) continue;
-    for (const field of DATA_FIELDS) {
-      const map = entry.fieldsV1[field];
-      if (isRecord(map)) for (const key of Object.keys(map)) if (key.startsWith('f:')) keys[key.slice(2)] = '';
-    }
-  }
-  return keys;
-}
-
 const CONTAINER_FIELDS = ['name', 'env', 'envFrom', 'volumeMounts'] as const;
 const POD_SPEC_FIELDS = ['volumes', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount'] as const;
 
@@ -90,7 +75,7 @@ function toObject(resource: ClusterResource, version: string, item: Record<strin
   let raw: RawObject = { apiVersion, kind: resource.kind, ...(resource.kind === 'Pod' ? slimPod(item) : item) };
   // Only key names are used: values of ConfigMaps (dashboards, scripts) would dominate memory.
   if (resource.kind === 'ConfigMap') raw = { ...raw, data: blankValues(raw.data), binaryData: blankValues(raw.binaryData) };
-  if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, data: keysFromManagedFields(metadata), [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
+  if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
   return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(valueDigests ? { valueDigests } : {}) };
 }
 
@@ -104,9 +89,16 @@ async function runBounded(tasks: readonly Task[], limit: number): Promise<void> 
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
-async function readResource(client: ClusterClient, resource: ClusterResource, namespace: string | null, options: ClusterReadOptions, objects: K8sObject[], problems: Problem[]): Promise<void> {
+/** A list the identity may not make: the resource, and the namespace (null: every namespace). */
+export type ForbiddenList = Readonly<{ kind: string; plural: string; group: string; namespace: string | null }>;
+
+export type ClusterRead = { objects: K8sObject[]; problems: Problem[]; forbidden: ForbiddenList[] };
+
+type ResourceRead = { objects: K8sObject[]; problems: Problem[]; forbidden: ForbiddenList[] };
+
+async function readResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: ClusterReadOptions, into: ResourceRead): Promise<void> {
   const metadataOnly = resource.kind === 'Secret' && !options.secretKeys;
-  for (const version of resource.versions) {
+  for (const version of versions) {
     const outcome = await listAll(client, listPath(resource, version, namespace), {
       accept: metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
       labelSelector: resource.selectable ? options.selector : undefined,
@@ -115,12 +107,35 @@ async function readResource(client: ClusterClient, resource: ClusterResource, na
     if (outcome.kind === 'not-found') continue; // an API group or version this server does not serve
     if (outcome.kind === 'forbidden') {
       const where = namespace === null ? 'in any namespace' : `in namespace ${namespace}`;
-      problems.push({ code: 'forbidden', severity: 'warning', message: `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`, object: resource.plural });
+      into.problems.push({ code: 'forbidden', severity: 'warning', message: `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`, object: resource.plural });
+      into.forbidden.push({ kind: resource.kind, plural: resource.plural, group: resource.group, namespace });
       return;
     }
-    for (const item of outcome.items) objects.push(toObject(resource, version, item, metadataOnly, Boolean(options.digestValues)));
+    for (const item of outcome.items) into.objects.push(toObject(resource, version, item, metadataOnly, Boolean(options.digestValues)));
     return;
   }
+}
+
+/**
+ * The API groups the server serves, with their versions, from one discovery request (/apis), so
+ * that kstale never lists a group that is not there: for a user with narrow RBAC such a list
+ * answers 403, not 404, and would be warned about on every run. Undefined when discovery fails
+ * (then every group is tried and a 404 is skipped quietly).
+ */
+export async function servedGroups(client: ClusterClient): Promise<ReadonlyMap<string, readonly string[]> | undefined> {
+  const response = await client.get('/apis');
+  if (response.status !== 200) return undefined;
+  const list = JSON.parse(response.body) as { groups?: { name?: string; versions?: { version?: string }[] }[] };
+  const served = new Map<string, string[]>();
+  for (const group of list.groups ?? []) if (group.name) served.set(group.name, (group.versions ?? []).flatMap((entry) => (entry.version ? [entry.version] : [])));
+  return served;
+}
+
+/** The versions of a resource to try, in the table's order: only those the server serves, when discovery answered. */
+export function versionsToList(resource: ClusterResource, served: ReadonlyMap<string, readonly string[]> | undefined): readonly string[] {
+  if (!served || resource.group === '') return resource.versions;
+  const versions = served.get(resource.group);
+  return versions ? resource.versions.filter((version) => versions.includes(version)) : [];
 }
 
 /**
@@ -137,14 +152,18 @@ export async function serverVersionProblems(client: ClusterClient): Promise<Prob
   return [{ code: 'incomplete', severity: 'warning', message: `the API server is ${version.gitVersion ?? `1.${minor}`}: before 1.25, an edit by the manager that already owned a key does not move its managedFields time, so such edits may be missed` }];
 }
 
-/** Reads every resource kstale needs, in the namespaces asked for, a few lists at a time. */
-export async function readCluster(client: ClusterClient, options: ClusterReadOptions): Promise<{ objects: K8sObject[]; problems: Problem[] }> {
+/** Reads every resource kstale needs, in the namespaces asked for, a few lists at a time; groups the server does not serve are not asked for. */
+export async function readCluster(client: ClusterClient, options: ClusterReadOptions): Promise<ClusterRead> {
+  const served = await servedGroups(client);
   const namespaces: (string | null)[] = options.namespaces === null ? [null] : [...options.namespaces];
-  const results = CLUSTER_RESOURCES.flatMap((resource) => namespaces.map((namespace) => ({ resource, namespace, objects: [] as K8sObject[], problems: [] as Problem[] })));
+  const results = CLUSTER_RESOURCES.flatMap((resource) => {
+    const versions = versionsToList(resource, served);
+    return versions.length === 0 ? [] : namespaces.map((namespace) => ({ resource, versions, namespace, read: { objects: [], problems: [], forbidden: [] } as ResourceRead }));
+  });
   await runBounded(
-    results.map((result) => () => readResource(client, result.resource, result.namespace, options, result.objects, result.problems)),
+    results.map((result) => () => readResource(client, result.resource, result.versions, result.namespace, options, result.read)),
     options.concurrency ?? 6,
   );
   // Joined in table order, so the output does not depend on which list answered first.
-  return { objects: results.flatMap((result) => result.objects), problems: results.flatMap((result) => result.problems) };
+  return { objects: results.flatMap((result) => result.read.objects), problems: results.flatMap((result) => result.read.problems), forbidden: results.flatMap((result) => result.read.forbidden) };
 }

@@ -43,7 +43,7 @@ describe('[U] renderers: golden output per format', () => {
   it('the graph JSON has exactly the kstale/v1 fields, in order', () => {
     const document = JSON.parse(GRAPH_FORMATS.json!(graph, PLAIN));
     assert.deepEqual(Object.keys(document), ['apiVersion', 'kind', 'source', 'workloads', 'configs', 'references', 'missing', 'unused']);
-    assert.deepEqual(Object.keys(document.configs[0]), ['ref', 'kind', 'namespace', 'name', 'keys', 'immutable', 'origin']);
+    assert.deepEqual(Object.keys(document.configs[0]), ['ref', 'kind', 'namespace', 'name', 'keys', 'immutable', 'keysFrom', 'origin']);
     assert.deepEqual(Object.keys(document.references[0]), ['workload', 'container', 'containerType', 'config', 'via', 'key', 'optional', 'envVar', 'prefix', 'volume', 'mountPath', 'subPath', 'update', 'protectedBy', 'origin']);
   });
 });

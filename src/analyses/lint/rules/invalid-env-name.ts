@@ -1,3 +1,4 @@
+import { keysKnown } from '../../../model/graph.js';
 import { parseRef } from '../../../model/refs.js';
 import { objectName, referencePlace } from '../describe.js';
 import { findingAt, type LintRule } from '../types.js';
@@ -24,7 +25,7 @@ export const invalidEnvName: LintRule = {
       .filter((reference) => reference.via === 'envFrom')
       .flatMap((reference) => {
         const config = index.configs.get(reference.config);
-        if (!config?.keysKnown) return [];
+        if (!config || !keysKnown(config)) return [];
         const invalid = config.keys.filter((key) => !CLASSIC_ENV_NAME.test(`${reference.prefix ?? ''}${key}`));
         if (invalid.length === 0) return [];
         const { kind, name } = parseRef(reference.config);
