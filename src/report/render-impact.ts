@@ -1,3 +1,4 @@
+import { count as plural } from './describe.js';
 import type { ConfigChange, ImpactEffect, ImpactResult } from '../analyses/impact.js';
 import type { SourceInfo } from '../model/graph.js';
 import { kubectlName, namespaceOf } from './describe.js';
@@ -21,7 +22,7 @@ function parseName(ref: string): string {
 
 function summary(result: ImpactResult): string {
   const count = (outcome: ImpactEffect['outcome']) => result.effects.filter((effect) => effect.outcome === outcome).length;
-  return `${result.changes.length} config changes; ${result.effects.length} effects: ${count('breaks')} breaks, ${count('restart-needed')} restart-needed, ${count('rolls-on-apply')} rolls-on-apply, ${count('protected')} protected, ${count('live')} live, ${count('unaffected')} unaffected`;
+  return `${plural(result.changes.length, 'config change')}; ${plural(result.effects.length, 'effect')}: ${count('breaks')} breaks, ${count('restart-needed')} restart-needed, ${count('rolls-on-apply')} rolls-on-apply, ${count('protected')} protected, ${count('live')} live, ${count('unaffected')} unaffected`;
 }
 
 export function renderImpactTable(view: ImpactView, options: RenderOptions): string {
