@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isKstaleError } from '../model/errors.js';
-import { auditCommand } from './commands/audit.js';
-import { authCommand } from './commands/auth.js';
-import { graphCommand } from './commands/graph.js';
-import { impactCommand } from './commands/impact.js';
-import { lintCommand } from './commands/lint.js';
-import { restartCommand } from './commands/restart.js';
-import { whoUsesCommand } from './commands/who-uses.js';
+import { COMMANDS } from './commands/catalog.js';
 import { processIo, type CliIo } from './io.js';
 
 /** The version of the kstale package this file belongs to (dist/ or a test build below the root). */
@@ -23,15 +17,28 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/** The command a command line asks for (`kstale audit …`, `kstale help audit`), if any. */
+function requestedCommand(args: readonly string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The program with the requested command built in full and the others as names with their
+ * descriptions only: their modules are not loaded (see commands/catalog.ts).
+ */
+export async function buildProgram(io: CliIo, setExitCode: (code: number) => void, args: readonly string[] = []): Promise<Command> {
   const version = packageVersion();
   const program = new Command('kstale')
     .description('Which workloads use which ConfigMaps and Secrets, which pods hold stale config, and what to restart.')
     .version(version, '--version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureHelp({ subcommandTerm: (command) => `${command.name()} ${COMMANDS.find((entry) => entry.name === command.name())?.usage ?? '[command]'}` })
     .exitOverride();
-  for (const command of [whoUsesCommand(io, setExitCode), auditCommand(io, setExitCode), graphCommand(io, setExitCode), lintCommand(io, setExitCode, version), restartCommand(io, setExitCode), impactCommand(io, setExitCode), authCommand(io, setExitCode)]) {
+  const requested = requestedCommand(args);
+  for (const entry of COMMANDS) {
+    const command = entry.name === requested ? (await entry.load())(io, setExitCode, version) : new Command(entry.name).description(entry.description);
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
   return program;
@@ -43,7 +50,7 @@ export async function main(argv: readonly string[], injected?: CliIo): Promise<n
   let exitCode = 0;
   const debug = argv.includes('--debug');
   try {
-    await buildProgram(io, (code) => (exitCode = code)).parseAsync([...argv]);
+    await (await buildProgram(io, (code) => (exitCode = code), argv.slice(2))).parseAsync([...argv]);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -262,6 +262,14 @@ describe('[E] client-node is loaded only for exec plugins and auth providers', (
     assert.equal(live.status, 0, live.stderr);
   });
 
+  it('kstale --help loads no command, renderer or parser: only commander and the catalog', () => {
+    const help = spawnSync(process.execPath, ['--import', `${REPO_ROOT}/test/helpers/list-imports.mjs`, BIN, '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    const loaded = help.stderr.split('\n').filter((line) => line.startsWith('import: ')).map((line) => line.slice('import: '.length).replace(/^.*?\/(dist|node_modules)\//, '$1/'));
+    assert.ok(loaded.some((url) => url.startsWith('node_modules/commander/')), loaded.join('\n'));
+    assert.deepEqual(loaded.filter((url) => /js-yaml|cli-table3|chalk|dist\/(report|analyses|graph|extract|sources)\/|dist\/cli\/commands\/(?!catalog)/.test(url)), []);
+  });
+
   it('an exec-plugin kubeconfig does (so the check above can fail), and works through it', async () => {
     const kubeconfig = server.kubeconfig({ exec: true });
     assert.match((await runLive(['graph', '-A', '--kubeconfig', kubeconfig])).stderr, /kstale imported @kubernetes\/client-node/);

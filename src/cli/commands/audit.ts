@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { descriptionOf } from './catalog.js';
 import { auditCluster, auditExitCode } from '../../analyses/audit.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
 import { AUDIT_FORMATS } from '../../report/index.js';
@@ -12,7 +13,7 @@ type AuditOptions = SourceOptions & { exitZero?: boolean; unused?: boolean; sync
 
 export function auditCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('audit')
-    .description('find running pods whose containers started before the config they read last changed (stale), missing configs and keys, unprotected references')
+    .description(descriptionOf('audit'))
     .option('--exit-zero', 'exit 0 even when stale pods or missing configs are found')
     .option('--unused', 'also list configs that nothing uses')
     .option('--sync-period <duration>', 'how long the kubelet may take to refresh a mounted config', `${DEFAULT_SYNC_PERIOD_MS / 1000}s`)

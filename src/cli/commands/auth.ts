@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { descriptionOf } from './catalog.js';
 import type { CliIo } from '../io.js';
 import { renderTable } from '../../report/options.js';
 import { clusterTargetOf, renderOptionsFor } from '../options.js';
@@ -7,7 +8,7 @@ type AuthOptions = { namespace?: string; allNamespaces?: boolean; context?: stri
 
 export function authCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('auth')
-    .description('show which reads (and, for restart, which patches) the current identity may make, and the minimal ClusterRoles')
+    .description(descriptionOf('auth'))
     .option('-n, --namespace <ns>', 'check in this namespace (default: the context namespace)')
     .option('-A, --all-namespaces', 'check at the cluster scope')
     .option('--context <name>', 'kubeconfig context')

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { descriptionOf } from './catalog.js';
 import { GRAPH_FORMATS } from '../../report/index.js';
 import type { CliIo } from '../io.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
@@ -8,7 +9,7 @@ const FORMATS = Object.keys(GRAPH_FORMATS);
 
 export function graphCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('graph')
-    .description('print the whole ConfigMap/Secret reference graph: every workload, container, config, key and how a change reaches it')
+    .description(descriptionOf('graph'))
     .addHelpText('after', `
 Examples:
   kstale graph -f k8s/                       # table of every reference

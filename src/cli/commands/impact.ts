@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { descriptionOf } from './catalog.js';
 import { appliedOver, assessImpact, impactExitCode, type FailOn } from '../../analyses/impact.js';
 import { buildGraph } from '../../graph/build.js';
 import { KstaleError } from '../../model/errors.js';
@@ -61,7 +62,7 @@ async function sidesAgainstCluster(connection: ClusterConnection, files: Side, o
 
 export function impactCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('impact')
-    .description('before a change is applied: which workloads see it live, need a restart, roll anyway, are protected, or break')
+    .description(descriptionOf('impact'))
     .option('-f, --filename <path>', 'the new manifests (repeatable; directories recursive; - for stdin)', collect, [])
     .option('--base <path>', 'the old manifests, e.g. the main branch checked out elsewhere (repeatable)', collect, [])
     .option('--base-ref <ref>', 'the old manifests are the same paths at this git revision')

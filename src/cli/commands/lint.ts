@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
+import { descriptionOf } from './catalog.js';
 import { matchesExternal, parseExternalPattern, type ExternalPattern } from '../../analyses/lint/external.js';
 import { LINT_RULES } from '../../analyses/lint/rules/index.js';
 import { runLint, type LintReport } from '../../analyses/lint/run-lint.js';
@@ -67,7 +68,7 @@ function relativeFindings(report: LintReport, cwd: string): LintReport {
 
 export function lintCommand(io: CliIo, setExitCode: (code: number) => void, toolVersion: string): Command {
   const command = new Command('lint')
-    .description('check manifests in CI: missing configs and keys, duplicates, unprotected restart-needing references, Reloader mistakes')
+    .description(descriptionOf('lint'))
     .argument('[paths...]', 'manifest files or directories (recursive); - reads stdin')
     .option('-f, --filename <path>', 'also read this file or directory (repeatable)', collect, [])
     .option('-n, --namespace <ns>', 'namespace of objects that name none', DEFAULT_NAMESPACE)

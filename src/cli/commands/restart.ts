@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { descriptionOf } from './catalog.js';
 import { auditCluster } from '../../analyses/audit.js';
 import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartPlan } from '../../analyses/restart-plan.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
@@ -44,7 +45,7 @@ function patchesOf(plan: RestartPlan, now: string, annotate: boolean): { workloa
 
 export function restartCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('restart')
-    .description('restart (as kubectl rollout restart does) exactly the workloads that hold stale config, or that read one config: plan first, then confirm')
+    .description(descriptionOf('restart'))
     .option('--affected', 'every workload audit finds stale and that can be restarted')
     .option('--uses <config>', 'every workload that needs a restart to see this config (cm/NAME, secret/NAME)')
     .option('--key <key>', 'with --uses: only workloads that read this key (or the whole config)')

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { descriptionOf } from './catalog.js';
 import type { GraphIndex } from '../../graph/build.js';
 import { DEFAULT_SYNC_PERIOD_MS, findStale } from '../../analyses/staleness.js';
 import type { Ref } from '../../model/refs.js';
@@ -30,7 +31,7 @@ type WhoUsesOptions = SourceOptions & { key?: string; kind?: string };
 
 export function whoUsesCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('who-uses')
-    .description('list every workload and container that uses a ConfigMap or Secret, how, and whether a change reaches it live or needs a restart')
+    .description(descriptionOf('who-uses'))
     .argument('<config>', 'configmap/NAME, cm/NAME, secret/NAME (kubectl spellings), or NAME with --kind')
     .option('--key <key>', 'only references that read this key (or the whole config)')
     .addOption(new Option('--kind <kind>', 'kind of a bare NAME').choices(['configmap', 'cm', 'secret']))

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+
+export type CommandFactory = (io: CliIo, setExitCode: (code: number) => void, version: string) => Command;
+
+/**
+ * Every command with what the top-level help shows of it. A command's own module (and what it
+ * imports: analyses, renderers, js-yaml, cli-table3) is loaded only when that command runs, so
+ * `kstale --help` and each command start without the others' code.
+ */
+export const COMMANDS: readonly Readonly<{ name: string; usage: string; description: string; load: () => Promise<CommandFactory> }>[] = [
+  {
+    name: 'who-uses',
+    usage: '[options] <config>',
+    description: 'list every workload and container that uses a ConfigMap or Secret, how, and whether a change reaches it live or needs a restart',
+    load: async () => (await import('./who-uses.js')).whoUsesCommand,
+  },
+  {
+    name: 'audit',
+    usage: '[options]',
+    description: 'find running pods whose containers started before the config they read last changed (stale), missing configs and keys, unprotected references',
+    load: async () => (await import('./audit.js')).auditCommand,
+  },
+  {
+    name: 'graph',
+    usage: '[options]',
+    description: 'print the whole ConfigMap/Secret reference graph: every workload, container, config, key and how a change reaches it',
+    load: async () => (await import('./graph.js')).graphCommand,
+  },
+  {
+    name: 'lint',
+    usage: '[options] [paths...]',
+    description: 'check manifests in CI: missing configs and keys, duplicates, unprotected restart-needing references, Reloader mistakes',
+    load: async () => (await import('./lint.js')).lintCommand,
+  },
+  {
+    name: 'restart',
+    usage: '[options]',
+    description: 'restart (as kubectl rollout restart does) exactly the workloads that hold stale config, or that read one config: plan first, then confirm',
+    load: async () => (await import('./restart.js')).restartCommand,
+  },
+  {
+    name: 'impact',
+    usage: '[options]',
+    description: 'before a change is applied: which workloads see it live, need a restart, roll anyway, are protected, or break',
+    load: async () => (await import('./impact.js')).impactCommand,
+  },
+  {
+    name: 'auth',
+    usage: '[options]',
+    description: 'show which reads (and, for restart, which patches) the current identity may make, and the minimal ClusterRoles',
+    load: async () => (await import('./auth.js')).authCommand,
+  },
+];
+
+export function descriptionOf(name: string): string {
+  return COMMANDS.find((command) => command.name === name)!.description;
+}
