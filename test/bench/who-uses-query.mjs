@@ -1,8 +1,8 @@
 // Times the who-uses query itself on a graph loaded from a dump (load time reported apart).
-// Usage: node bench/who-uses-query.mjs DUMP.json
-import { loadManifests } from '../dist/sources/manifests/index.js';
-import { buildGraph } from '../dist/graph/build.js';
-import { whoUses } from '../dist/graph/queries.js';
+// Usage: node test/bench/who-uses-query.mjs DUMP.json
+import { loadManifests } from '../../dist/sources/manifests/index.js';
+import { buildGraph } from '../../dist/graph/build.js';
+import { whoUses } from '../../dist/graph/queries.js';
 
 const started = performance.now();
 const { objects } = loadManifests([process.argv[2]], { defaultNamespace: 'default' });

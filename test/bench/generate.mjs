@@ -2,7 +2,7 @@
 // pods), StatefulSets, DaemonSets and CronJobs (with a Job and its pod), two configs per pod
 // with managedFields, references by every path in realistic proportions (mostly env/envFrom),
 // some keys changed after the pods started (stale), some configs missing.
-// Usage: node bench/generate.mjs --pods N --out DIR   → DIR/dump.json and DIR/manifests/*.yaml
+// Usage: node test/bench/generate.mjs --pods N --out DIR   → DIR/dump.json and DIR/manifests/*.yaml
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -10,7 +10,7 @@ import yaml from 'js-yaml';
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const podTarget = Number(option('--pods', '1000'));
-const out = option('--out', `bench/out/${podTarget}`);
+const out = option('--out', `test/bench/out/${podTarget}`);
 
 let seed = 42;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);

@@ -1,13 +1,13 @@
 // `npm run bench`: kstale against kubectl on the same fake API server, lint against js-yaml alone,
 // who-uses latency and peak RSS, for several estate sizes. Medians over --runs (default 5).
-// Usage: node bench/run.mjs [--sizes 1000,5000,20000] [--runs 5]
+// Usage: node test/bench/run.mjs [--sizes 1000,5000,20000] [--runs 5]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const sizes = option('--sizes', '1000,5000,20000').split(',').map(Number);
@@ -33,15 +33,15 @@ function measure(command, commandArgs) {
 }
 
 async function serve(dump) {
-  const child = spawn(process.execPath, ['bench/serve.mjs', dump], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['test/bench/serve.mjs', dump], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const kubeconfig = await new Promise((resolve) => child.stdout.once('data', (data) => resolve(String(data).trim())));
   return { kubeconfig, stop: () => child.kill('SIGTERM') };
 }
 
 const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, sizes: {} };
 for (const pods of sizes) {
-  const dir = join(root, 'bench', 'out', String(pods));
-  if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['bench/generate.mjs', '--pods', String(pods), '--out', dir], { cwd: root, stdio: 'inherit' });
+  const dir = join(root, 'test', 'bench', 'out', String(pods));
+  if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['test/bench/generate.mjs', '--pods', String(pods), '--out', dir], { cwd: root, stdio: 'inherit' });
   const server = await serve(join(dir, 'dump.json'));
   const cluster = ['--kubeconfig', server.kubeconfig, '-A', '-o', 'json'];
   const row = {};
@@ -53,10 +53,10 @@ for (const pods of sizes) {
   } finally {
     server.stop();
   }
-  row.parse = measure(process.execPath, ['bench/parse-baseline.mjs', join(dir, 'manifests')]);
+  row.parse = measure(process.execPath, ['test/bench/parse-baseline.mjs', join(dir, 'manifests')]);
   row.lint = measure(process.execPath, ['bin/kstale.js', 'lint', join(dir, 'manifests'), '-o', 'json']);
   row.whoUses = measure(process.execPath, ['bin/kstale.js', 'who-uses', 'cm/cfg-1', '-n', 'team-0', '-f', join(dir, 'dump.json')]);
-  row.whoUsesQuery = JSON.parse(spawnSync(process.execPath, ['bench/who-uses-query.mjs', join(dir, 'dump.json')], { cwd: root, encoding: 'utf8' }).stdout);
+  row.whoUsesQuery = JSON.parse(spawnSync(process.execPath, ['test/bench/who-uses-query.mjs', join(dir, 'dump.json')], { cwd: root, encoding: 'utf8' }).stdout);
   results.sizes[pods] = row;
   console.error(`measured ${pods} pods`);
 }
@@ -70,4 +70,4 @@ const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(r
 for (const row of rows) console.log(row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '));
 if (results.sizes[5000] && results.sizes[20000]) console.log(`growth 20k/5k (audit): ${(results.sizes[20000].audit.ms / results.sizes[5000].audit.ms).toFixed(2)}`);
 if (!hasKubectl) console.log('kubectl is not installed: its column is skipped.');
-writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(root, 'test', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

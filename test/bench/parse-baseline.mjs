@@ -1,5 +1,5 @@
 // Baseline for kstale's own reading: parse the same files with js-yaml alone (no kstale).
-// Usage: node bench/parse-baseline.mjs PATH... — directories are walked like kstale -f does.
+// Usage: node test/bench/parse-baseline.mjs PATH... — directories are walked like kstale -f does.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';

@@ -1,9 +1,9 @@
 // Times `kstale lint` on the shared corpus against parsing the same files with js-yaml alone.
-// Usage: node bench/lint-vs-parse.mjs [PATH] [--runs N]. Prints medians and the ratio.
+// Usage: node test/bench/lint-vs-parse.mjs [PATH] [--runs N]. Prints medians and the ratio.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const runsIndex = args.indexOf('--runs');
 const runs = runsIndex >= 0 ? Number(args[runsIndex + 1]) : 7;
@@ -25,7 +25,7 @@ function time(command) {
   return median(samples);
 }
 
-const parse = time(['bench/parse-baseline.mjs', target]);
+const parse = time(['test/bench/parse-baseline.mjs', target]);
 const lint = time(['bin/kstale.js', 'lint', target, '-o', 'json']);
 console.log(`target: ${target} (median of ${runs} runs)`);
 console.log(`js-yaml parse only: ${parse.toFixed(0)} ms`);
