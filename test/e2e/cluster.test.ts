@@ -47,6 +47,17 @@ describe('[E] live cluster source against the fake API server', () => {
     assert.deepEqual(secrets.map((secret) => secret.keys), dump.configs.filter((config) => config.kind === 'Secret').map((secret) => secret.keys));
   });
 
+  it('ReplicaSets are listed as metadata (only their owners matter); one without a controller is fetched whole', async () => {
+    server.add({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'bare', namespace: 'shop', uid: 'bare-rs' }, spec: { template: { spec: { containers: [{ name: 'app', image: 'x', envFrom: [{ configMapRef: { name: 'storefront-config' } }] }] } } } });
+    server.requests.length = 0;
+    const graph = JSON.parse((await cli(['graph', '-o', 'json'])).stdout) as { workloads: { ref: string }[]; references: { workload: string; config: string }[] };
+    const rsList = server.requests.find((request) => request.path === '/apis/apps/v1/namespaces/shop/replicasets')!;
+    assert.match(String(rsList.headers.accept), /as=PartialObjectMetadataList/);
+    assert.deepEqual(server.requests.filter((request) => request.path.startsWith('/apis/apps/v1/namespaces/shop/replicasets/')).map((request) => request.path), ['/apis/apps/v1/namespaces/shop/replicasets/bare']);
+    assert.ok(graph.references.some((reference) => reference.workload === 'ReplicaSet/shop/bare' && reference.config === 'ConfigMap/shop/storefront-config'));
+    server.remove('ReplicaSet', 'shop', 'bare');
+  });
+
   it('audit from the cluster finds the same stale pods as from the dump', async () => {
     const run = await cli(['audit', '-A']);
     assert.equal(run.code, 1);

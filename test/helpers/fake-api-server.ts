@@ -67,6 +67,10 @@ export class FakeApiServer {
     this.objects.push(structuredClone(object));
   }
 
+  remove(kind: string, namespace: string, name: string): void {
+    this.objects = this.objects.filter((object) => !(object.kind === kind && object.metadata?.namespace === namespace && object.metadata?.name === name));
+  }
+
   objectsOf(kind: string): Item[] {
     return this.objects.filter((object) => object.kind === kind);
   }

@@ -5,7 +5,7 @@ import { workloadKindOf } from '../../extract/workload-kinds.js';
 import { blankValues, valueDigestsOf, withoutSecretValues } from '../config-values.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
-import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
+import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, objectPath, type ClusterResource } from './resources.js';
 
 export { connectToCluster } from './kubeconfig.js';
 
@@ -53,7 +53,7 @@ export function slimPod(item: Record<string, unknown>): Record<string, unknown> 
   const status = isRecord(item.status) ? item.status : {};
   const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? { name: entry.name, state: entry.state } : entry)) : undefined);
   return {
-    metadata: item.metadata,
+    metadata: withoutManagedFields(item.metadata),
     spec: slimPodSpec(item.spec),
     status: {
       phase: status.phase,
@@ -65,6 +65,16 @@ export function slimPod(item: Record<string, unknown>): Record<string, unknown> 
   };
 }
 
+/**
+ * managedFields are kept only where they date config changes (ConfigMaps and Secrets); on pods
+ * (the kubelet's status entries) and workloads they are the largest part of the metadata.
+ */
+function withoutManagedFields(metadata: unknown): unknown {
+  if (!isRecord(metadata) || !('managedFields' in metadata)) return metadata;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return rest;
+}
+
 function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
@@ -72,6 +82,7 @@ function toObject(resource: ClusterResource, version: string, item: Record<strin
   const valueDigests = digestValues && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
   const row = resource.kind === 'Pod' ? undefined : workloadKindOf({ kind: resource.kind, apiVersion });
   if (row) slimTemplate(item, row.podSpecPath);
+  if (!isConfig) item.metadata = withoutManagedFields(item.metadata);
   let raw: RawObject = { apiVersion, kind: resource.kind, ...(resource.kind === 'Pod' ? slimPod(item) : item) };
   // Only key names are used: values of ConfigMaps (dashboards, scripts) would dominate memory.
   if (resource.kind === 'ConfigMap') raw = { ...raw, data: blankValues(raw.data), binaryData: blankValues(raw.binaryData) };
@@ -96,11 +107,16 @@ export type ClusterRead = { objects: K8sObject[]; problems: Problem[]; forbidden
 
 type ResourceRead = { objects: K8sObject[]; problems: Problem[]; forbidden: ForbiddenList[] };
 
+function hasController(item: Record<string, unknown>): boolean {
+  const owners = isRecord(item.metadata) ? item.metadata.ownerReferences : undefined;
+  return Array.isArray(owners) && owners.some((owner) => isRecord(owner) && owner.controller === true);
+}
+
 async function readResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: ClusterReadOptions, into: ResourceRead): Promise<void> {
-  const metadataOnly = resource.kind === 'Secret' && !options.secretKeys;
+  const secretAsMetadata = resource.kind === 'Secret' && !options.secretKeys;
   for (const version of versions) {
     const outcome = await listAll(client, listPath(resource, version, namespace), {
-      accept: metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
+      accept: secretAsMetadata || resource.ownersOnly ? METADATA_ONLY_ACCEPT : undefined,
       labelSelector: resource.selectable ? options.selector : undefined,
       pageSize: options.pageSize,
     });
@@ -111,9 +127,20 @@ async function readResource(client: ClusterClient, resource: ClusterResource, ve
       into.forbidden.push({ kind: resource.kind, plural: resource.plural, group: resource.group, namespace });
       return;
     }
-    for (const item of outcome.items) into.objects.push(toObject(resource, version, item, metadataOnly, Boolean(options.digestValues)));
+    for (const item of outcome.items) {
+      // Owned (a Deployment's ReplicaSet): its metadata is all that is needed. Bare: read it whole.
+      const whole = resource.ownersOnly && !hasController(item) ? await getWhole(client, resource, version, item) : item;
+      into.objects.push(toObject(resource, version, whole, secretAsMetadata, Boolean(options.digestValues)));
+    }
     return;
   }
+}
+
+async function getWhole(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const metadata = isRecord(item.metadata) ? item.metadata : {};
+  const response = await client.get(objectPath(resource, version, String(metadata.namespace ?? ''), String(metadata.name ?? '')));
+  // Gone since the list (deleted meanwhile): keep what the list said.
+  return response.status === 200 ? (JSON.parse(response.body) as Record<string, unknown>) : item;
 }
 
 /**

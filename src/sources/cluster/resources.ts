@@ -11,12 +11,17 @@ export type ClusterResource = Readonly<{
   optional: boolean;
   /** what answers lack without this list, for the warning on 403 */
   withoutIt: string;
+  /**
+   * Listed as metadata (PartialObjectMetadataList): only ownerReferences are needed, since its
+   * controller carries the template. One without a controller is fetched whole.
+   */
+  ownersOnly?: boolean;
 }>;
 
 export const CLUSTER_RESOURCES: readonly ClusterResource[] = [
   { kind: 'Pod', plural: 'pods', group: '', versions: ['v1'], selectable: true, optional: false, withoutIt: 'no pod is audited for staleness' },
   { kind: 'Deployment', plural: 'deployments', group: 'apps', versions: ['v1'], selectable: true, optional: false, withoutIt: 'Deployments are not shown and their pods are grouped by ReplicaSet' },
-  { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', versions: ['v1'], selectable: true, optional: false, withoutIt: 'pods of Deployments are grouped by ReplicaSet name only' },
+  { kind: 'ReplicaSet', plural: 'replicasets', group: 'apps', versions: ['v1'], selectable: true, optional: false, withoutIt: 'pods of Deployments are grouped by ReplicaSet name only', ownersOnly: true },
   { kind: 'StatefulSet', plural: 'statefulsets', group: 'apps', versions: ['v1'], selectable: true, optional: false, withoutIt: 'StatefulSets are not shown' },
   { kind: 'DaemonSet', plural: 'daemonsets', group: 'apps', versions: ['v1'], selectable: true, optional: false, withoutIt: 'DaemonSets are not shown' },
   { kind: 'Job', plural: 'jobs', group: 'batch', versions: ['v1'], selectable: true, optional: false, withoutIt: 'Jobs are not shown' },
@@ -37,6 +42,11 @@ export function apiVersionOf(resource: Pick<ClusterResource, 'group'>, version: 
 export function listPath(resource: Pick<ClusterResource, 'group' | 'plural'>, version: string, namespace: string | null): string {
   const base = resource.group === '' ? `/api/${version}` : `/apis/${resource.group}/${version}`;
   return namespace === null ? `${base}/${resource.plural}` : `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`;
+}
+
+/** `/apis/apps/v1/namespaces/shop/replicasets/web-5d9f` */
+export function objectPath(resource: Pick<ClusterResource, 'group' | 'plural'>, version: string, namespace: string, name: string): string {
+  return `${listPath(resource, version, namespace)}/${encodeURIComponent(name)}`;
 }
 
 /** Secrets are read as metadata: no value ever leaves the API server (DESIGN.md section 5). */
