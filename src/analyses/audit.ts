@@ -1,4 +1,4 @@
-import type { BuiltGraph } from '../graph/build.js';
+import { groupBy, type BuiltGraph } from '../graph/build.js';
 import { compareStrings, type Unverified } from '../graph/missing.js';
 import type { Finding } from '../model/finding.js';
 import type { Graph, ProtectedBy, Reference } from '../model/graph.js';
@@ -30,6 +30,8 @@ export type AuditResult = Readonly<{
   staleWorkloads: readonly WorkloadAudit[];
   missing: readonly MissingAudit[];
   unverified: readonly UnverifiedAudit[];
+  /** running pods by the workload they belong to */
+  runningByWorkload: ReadonlyMap<Ref, readonly PodAudit[]>;
   unprotected: readonly Reference[];
   podCounts: Readonly<Record<'total' | 'running' | 'pending' | 'terminating' | 'finished', number>>;
   precision: Readonly<Record<Precision, number>>;
@@ -38,12 +40,10 @@ export type AuditResult = Readonly<{
 
 const ROLLING = new Set(['rollout', 'restartAt']);
 
-function groupStale(stale: readonly StaleEntry[], pods: readonly PodAudit[]): WorkloadAudit[] {
-  const byWorkload = new Map<Ref, StaleEntry[]>();
-  for (const entry of stale) byWorkload.set(entry.workload, [...(byWorkload.get(entry.workload) ?? []), entry]);
-  return [...byWorkload.entries()]
+function groupStale(stale: readonly StaleEntry[], runningByWorkload: ReadonlyMap<Ref, readonly PodAudit[]>): WorkloadAudit[] {
+  return [...groupBy(stale, (entry) => entry.workload).entries()]
     .map(([workload, entries]) => {
-      const workloadPods = pods.filter((pod) => pod.workload === workload && pod.state === 'running');
+      const workloadPods = runningByWorkload.get(workload) ?? [];
       const changes = new Map<string, WorkloadAudit['changes'][number]>();
       for (const entry of entries) changes.set(`${entry.config}\u0000${entry.key ?? ''}`, { config: entry.config, key: entry.key, changedAt: entry.changedAt, precision: entry.precision });
       const sortedChanges = [...changes.values()].sort((a, b) => Date.parse(a.changedAt) - Date.parse(b.changedAt) || compareStrings(a.config, b.config));
@@ -141,10 +141,12 @@ export function auditCluster(built: BuiltGraph, options: StalenessOptions): Audi
     const object = index.extracted.get(reference.workload)?.object;
     return object !== undefined && ROLLING.has(workloadKindOf(object)?.restart ?? 'none');
   });
+  const runningByWorkload = groupBy(staleness.pods.filter((pod) => pod.state === 'running'), (pod) => pod.workload);
   const partial = {
     graph,
     staleness,
-    staleWorkloads: groupStale(staleness.stale, staleness.pods),
+    runningByWorkload,
+    staleWorkloads: groupStale(staleness.stale, runningByWorkload),
     missing: missingWithPods(graph, staleness.pods),
     unverified: unverifiedWithPods(staleness.pods),
     unprotected,

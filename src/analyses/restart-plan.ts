@@ -1,4 +1,4 @@
-import type { BuiltGraph } from '../graph/build.js';
+import { groupBy, type BuiltGraph } from '../graph/build.js';
 import { compareStrings, whatIsUnverified, type Unverified } from '../graph/missing.js';
 import type { ProtectedBy } from '../model/graph.js';
 import { isRecord, type K8sObject } from '../model/object.js';
@@ -51,11 +51,10 @@ export function targetsFromAudit(audit: AuditResult): RestartTarget[] {
 /** Every workload that needs a restart to see `config` (and `key`): its env, envFrom or subPath references. */
 export function targetsForConfig(built: BuiltGraph, audit: AuditResult, config: Ref, key: string | null): RestartTarget[] {
   const readers = (built.index.usersOf.get(config) ?? []).filter((reference) => reference.update === 'restart' && (key === null || reference.key === null || reference.key === key));
-  const byWorkload = new Map<Ref, typeof readers>();
-  for (const reference of readers) byWorkload.set(reference.workload, [...(byWorkload.get(reference.workload) ?? []), reference]);
-  return [...byWorkload.entries()].map(([workload, references]) => {
-    const pods = audit.staleness.pods.filter((pod) => pod.workload === workload && pod.state === 'running');
-    const stale = new Set(audit.staleness.stale.filter((entry) => entry.workload === workload && entry.config === config).map((entry) => entry.pod));
+  const staleOfConfig = groupBy(audit.staleness.stale.filter((entry) => entry.config === config), (entry) => entry.workload);
+  return [...groupBy(readers, (reference) => reference.workload).entries()].map(([workload, references]) => {
+    const pods = audit.runningByWorkload.get(workload) ?? [];
+    const stale = new Set((staleOfConfig.get(workload) ?? []).map((entry) => entry.pod));
     return {
       workload,
       why: [...new Set(references.map((reference) => reference.key))].map((readKey) => ({ config, key: readKey, changedAt: null })),
@@ -99,7 +98,7 @@ export function preflightRefusal(built: BuiltGraph, audit: AuditResult, workload
     const reason = whatIsUnverified(reference, built.index);
     if (reason) unknown.set(`${reference.config}\u0000${reference.key ?? ''}`, { config: reference.config, key: reference.key, reason });
   }
-  for (const pod of audit.staleness.pods) if (pod.workload === workload) for (const entry of pod.unverified) unknown.set(`${entry.config}\u0000${entry.key ?? ''}`, entry);
+  for (const pod of audit.runningByWorkload.get(workload) ?? []) for (const entry of pod.unverified) unknown.set(`${entry.config}\u0000${entry.key ?? ''}`, entry);
   if (unknown.size === 0) return undefined;
   const entries = [...unknown.values()].sort((a, b) => compareStrings(describeNeed(a), describeNeed(b)));
   const unread = entries.filter((entry) => entry.reason === 'config-unread');
@@ -130,7 +129,7 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
     if (refusal) return { ...base, action: 'refuse', note: refusal };
     if (updateStrategyType(object) === 'OnDelete') {
       if (!options.deletePodsOnDeleteStrategy) return skip('updateStrategy OnDelete: pods must be deleted (--delete-pods-on-delete-strategy)');
-      const pods = audit.staleness.pods.filter((pod) => pod.workload === target.workload && pod.state === 'running').map((pod) => pod.pod);
+      const pods = (audit.runningByWorkload.get(target.workload) ?? []).map((pod) => pod.pod);
       return { ...base, method: 'delete-pods', action: 'restart', note: '', podsToDelete: pods };
     }
     return { ...base, action: 'restart', note: '' };

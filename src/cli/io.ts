@@ -14,6 +14,19 @@ export type CliIo = Readonly<{
   onInterrupt: (handler: () => void) => () => void;
 }>;
 
+/** Writes pieces of output in blocks of about 64 KB: few writes, and no giant string. */
+export function writeChunks(io: Pick<CliIo, 'stdout'>, chunks: Iterable<string>): void {
+  let block = '';
+  for (const chunk of chunks) {
+    block += chunk;
+    if (block.length >= 65_536) {
+      io.stdout(block);
+      block = '';
+    }
+  }
+  if (block) io.stdout(block);
+}
+
 export async function processIo(): Promise<CliIo> {
   const { readFileSync } = await import('node:fs');
   // `kstale … | head`: a closed pipe ends the output quietly, as kubectl does.

@@ -31,8 +31,8 @@ export type GraphIndex = Readonly<{
 
 export type BuiltGraph = Readonly<{ graph: Graph; index: GraphIndex }>;
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+export function groupBy<T, K = string>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
   for (const item of items) {
     const key = keyOf(item);
     const group = groups.get(key);

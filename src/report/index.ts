@@ -11,10 +11,46 @@ import type { AuditResult } from '../analyses/audit.js';
 import { impactDocument, renderImpactMarkdown, renderImpactTable, type ImpactView } from './render-impact.js';
 
 export type { RenderOptions } from './options.js';
+export { graphDocument } from './graph-json.js';
+export { auditDocument } from './render-audit.js';
 export type Renderer<View> = (view: View, options: RenderOptions) => string;
 
 export function renderJson(document: unknown): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return [...jsonChunks(document)].join('');
+}
+
+const nested = (value: unknown, indent: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+
+/**
+ * The text of `JSON.stringify(document, null, 2)` plus a newline, piece by piece: each element of
+ * a top-level array is one piece, so a large document (audit of 20k pods) is written without
+ * ever being one string.
+ */
+export function* jsonChunks(document: unknown): Generator<string> {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    yield `${JSON.stringify(document, null, 2)}\n`;
+    return;
+  }
+  const entries = Object.entries(document).filter(([, value]) => value !== undefined && typeof value !== 'function');
+  if (entries.length === 0) {
+    yield '{}\n';
+    return;
+  }
+  yield '{\n';
+  for (const [index, [key, value]] of entries.entries()) {
+    const end = index < entries.length - 1 ? ',\n' : '\n';
+    if (Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (let item = 0; item < value.length; item++) {
+        const element = value[item] === undefined || typeof value[item] === 'function' ? null : value[item];
+        yield `    ${nested(element, '    ')}${item < value.length - 1 ? ',\n' : '\n'}`;
+      }
+      yield `  ]${end}`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${nested(value, '  ')}${end}`;
+    }
+  }
+  yield '}\n';
 }
 
 export function renderYaml(document: unknown): string {

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { descriptionOf } from './catalog.js';
 import { auditCluster, auditExitCode } from '../../analyses/audit.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
-import { AUDIT_FORMATS } from '../../report/index.js';
-import type { CliIo } from '../io.js';
+import { AUDIT_FORMATS, auditDocument, jsonChunks } from '../../report/index.js';
+import { writeChunks, type CliIo } from '../io.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 
@@ -33,7 +33,8 @@ Examples:
     const { loaded, built } = await loadGraph(options, io, now, { kinds: ['Pod'], for: 'audit' });
     const result = auditCluster(built, { now, syncPeriodMs });
     const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
-    io.stdout(AUDIT_FORMATS[options.output]!(shown, renderOptionsFor(options, io)));
+    if (options.output === 'json') writeChunks(io, jsonChunks(auditDocument(shown)));
+    else io.stdout(AUDIT_FORMATS[options.output]!(shown, renderOptionsFor(options, io)));
     const found = auditExitCode(result);
     // --exit-zero silences findings, not an answer that could not be made (2).
     setExitCode(Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found));

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { descriptionOf } from './catalog.js';
-import { GRAPH_FORMATS } from '../../report/index.js';
-import type { CliIo } from '../io.js';
+import { GRAPH_FORMATS, graphDocument, jsonChunks } from '../../report/index.js';
+import { writeChunks, type CliIo } from '../io.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 
@@ -21,7 +21,8 @@ Examples:
     const now = resolveNow(options.now, io);
     const { loaded, built } = await loadGraph(options, io, now);
     const { graph } = built;
-    io.stdout(GRAPH_FORMATS[options.output]!(graph, renderOptionsFor(options, io)));
+    if (options.output === 'json') writeChunks(io, jsonChunks(graphDocument(graph)));
+    else io.stdout(GRAPH_FORMATS[options.output]!(graph, renderOptionsFor(options, io)));
     setExitCode(exitCodeForProblems(loaded.problems));
   });
   return command;
