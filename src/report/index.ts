@@ -19,12 +19,31 @@ export function renderJson(document: unknown): string {
   return [...jsonChunks(document)].join('');
 }
 
-const nested = (value: unknown, indent: string) => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+// JSON.stringify indents a value inside a wrapper exactly as it would inside the document; the
+// wrapper is cut off again (cheaper than re-indenting the text).
+const ARRAY_HEAD = '{\n  "x": [\n';
+const ARRAY_TAIL = '\n  ]\n}';
+const VALUE_HEAD = '{\n  "x": ';
+const VALUE_TAIL = '\n}';
+
+/** Elements of a top-level array, as they appear in the document (four spaces in, comma-separated). */
+function arrayElements(values: readonly unknown[]): string {
+  const text = JSON.stringify({ x: values }, null, 2);
+  return text.slice(ARRAY_HEAD.length, text.length - ARRAY_TAIL.length);
+}
+
+/** The value of a top-level field as it appears in the document (two spaces in). */
+function fieldValue(value: unknown): string {
+  const text = JSON.stringify({ x: value }, null, 2);
+  return text.slice(VALUE_HEAD.length, text.length - VALUE_TAIL.length);
+}
+
+const ELEMENTS_PER_PIECE = 256;
 
 /**
- * The text of `JSON.stringify(document, null, 2)` plus a newline, piece by piece: each element of
- * a top-level array is one piece, so a large document (audit of 20k pods) is written without
- * ever being one string.
+ * The text of `JSON.stringify(document, null, 2)` plus a newline, piece by piece: a top-level
+ * array is written a few hundred elements at a time, so a large document (audit of 20k pods)
+ * is never one string.
  */
 export function* jsonChunks(document: unknown): Generator<string> {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
@@ -39,15 +58,15 @@ export function* jsonChunks(document: unknown): Generator<string> {
   yield '{\n';
   for (const [index, [key, value]] of entries.entries()) {
     const end = index < entries.length - 1 ? ',\n' : '\n';
-    if (Array.isArray(value) && value.length > 0) {
+    if (Array.isArray(value) && value.length > ELEMENTS_PER_PIECE) {
       yield `  ${JSON.stringify(key)}: [\n`;
-      for (let item = 0; item < value.length; item++) {
-        const element = value[item] === undefined || typeof value[item] === 'function' ? null : value[item];
-        yield `    ${nested(element, '    ')}${item < value.length - 1 ? ',\n' : '\n'}`;
+      for (let start = 0; start < value.length; start += ELEMENTS_PER_PIECE) {
+        const last = start + ELEMENTS_PER_PIECE >= value.length;
+        yield `${arrayElements(value.slice(start, start + ELEMENTS_PER_PIECE))}${last ? '\n' : ',\n'}`;
       }
       yield `  ]${end}`;
     } else {
-      yield `  ${JSON.stringify(key)}: ${nested(value, '  ')}${end}`;
+      yield `  ${JSON.stringify(key)}: ${fieldValue(value)}${end}`;
     }
   }
   yield '}\n';

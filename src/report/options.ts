@@ -1,15 +1,27 @@
-import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
+import type { ChalkInstance } from 'chalk';
+import type Table from 'cli-table3';
+
+/** The colours renderers use. */
+export type Paint = Pick<ChalkInstance, 'bold' | 'cyan' | 'dim' | 'green' | 'red' | 'yellow'>;
 
 export type RenderOptions = Readonly<{
   color: boolean;
   /** terminal width in columns; tables wrap their widest columns to fit */
   width: number;
+  /**
+   * chalk, when `color` is on: the CLI loads it only then, so output to a pipe or file never
+   * pays for it. Without it nothing is coloured.
+   */
+  paint?: Paint;
+  /** cli-table3, to wrap tables wider than `width`: loaded only when the width is finite (a terminal) */
+  Table?: typeof Table;
 }>;
 
-export function painter(options: RenderOptions): ChalkInstance {
-  // chalk 5 reads no NO_COLOR by itself: the caller decides, and level 0 prints no escapes.
-  return new Chalk({ level: options.color ? 1 : 0 });
+const same = (text: unknown) => String(text);
+const PLAIN = { bold: same, cyan: same, dim: same, green: same, red: same, yellow: same } as unknown as Paint;
+
+export function painter(options: RenderOptions): Paint {
+  return options.color && options.paint ? options.paint : PLAIN;
 }
 
 const BORDERLESS = {
@@ -39,8 +51,8 @@ export function renderTable(head: readonly string[], rows: readonly (readonly st
   const paint = painter(options);
   const natural = head.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const widths = fitColumns(natural, options.width);
-  if (widths.every((width, column) => width === natural[column])) return padColumns(head.map((title) => paint.bold(title)), rows, widths);
-  const table = new Table({
+  if (widths.every((width, column) => width === natural[column]) || !options.Table) return padColumns(head.map((title) => paint.bold(title)), rows, widths);
+  const table = new options.Table({
     head: head.map((title) => paint.bold(title)),
     chars: BORDERLESS,
     colWidths: widths,

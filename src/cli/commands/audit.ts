@@ -34,7 +34,7 @@ Examples:
     const result = auditCluster(built, { now, syncPeriodMs });
     const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
     if (options.output === 'json') writeChunks(io, jsonChunks(auditDocument(shown)));
-    else io.stdout(AUDIT_FORMATS[options.output]!(shown, renderOptionsFor(options, io)));
+    else io.stdout(AUDIT_FORMATS[options.output]!(shown, await renderOptionsFor(options, io)));
     const found = auditExitCode(result);
     // --exit-zero silences findings, not an answer that could not be made (2).
     setExitCode(Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found));

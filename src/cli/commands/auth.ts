@@ -21,7 +21,7 @@ export function authCommand(io: CliIo, setExitCode: (code: number) => void): Com
       const namespace = options.allNamespaces ? null : options.namespace ?? connection.namespace;
       const checks = await checkAccess(connection.client, namespace);
       const rows = checks.map((check) => [check.verb, check.group ? `${check.resource}.${check.group}` : check.resource, check.namespace ?? '(all)', check.allowed ? 'yes' : 'no', check.for]);
-      io.stdout(`Context "${connection.context}":\n${renderTable(['VERB', 'RESOURCE', 'NAMESPACE', 'ALLOWED', 'NEEDED FOR'], rows, renderOptionsFor(options, io))}\n`);
+      io.stdout(`Context "${connection.context}":\n${renderTable(['VERB', 'RESOURCE', 'NAMESPACE', 'ALLOWED', 'NEEDED FOR'], rows, await renderOptionsFor(options, io))}\n`);
       io.stdout(`\nMinimal read-only ClusterRole (bind it with a ClusterRoleBinding, or a RoleBinding per namespace):\n---\n${READER_CLUSTER_ROLE}\nFor kstale restart, also:\n---\n${RESTARTER_CLUSTER_ROLE}`);
       const readsDenied = checks.filter((check) => check.for === 'reading' && !check.allowed).length;
       setExitCode(readsDenied > 0 ? 1 : 0);

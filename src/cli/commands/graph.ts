@@ -22,7 +22,7 @@ Examples:
     const { loaded, built } = await loadGraph(options, io, now);
     const { graph } = built;
     if (options.output === 'json') writeChunks(io, jsonChunks(graphDocument(graph)));
-    else io.stdout(GRAPH_FORMATS[options.output]!(graph, renderOptionsFor(options, io)));
+    else io.stdout(GRAPH_FORMATS[options.output]!(graph, await renderOptionsFor(options, io)));
     setExitCode(exitCodeForProblems(loaded.problems));
   });
   return command;

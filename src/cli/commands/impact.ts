@@ -100,7 +100,7 @@ Examples:
     reportProblems(problems, io);
     const source = { type: 'manifests' as const, paths: options.filename, now };
     const result = assessImpact(buildGraph(before.objects, source, { unreadConfigs: before.unreadConfigs }), buildGraph(after.objects, source, { unreadConfigs: after.unreadConfigs }));
-    io.stdout(IMPACT_FORMATS[options.output]!({ result, source, base: before.name }, renderOptionsFor(options, io)));
+    io.stdout(IMPACT_FORMATS[options.output]!({ result, source, base: before.name }, await renderOptionsFor(options, io)));
     setExitCode(Math.max(exitCodeForProblems(problems), impactExitCode(result, options.failOn)));
   });
   return command;

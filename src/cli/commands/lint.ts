@@ -115,7 +115,7 @@ Examples:
     const report = runLint({ built, problems, kubeVersion, isExternal: (config) => matchesExternal(patterns, config) }, { disable: options.disable, enable: options.enable, failOn: options.failOn });
     const cwd = process.cwd();
     const view = { report: relativeFindings(report, cwd), toolVersion, srcRootUri: `${pathToFileURL(cwd).href}/` };
-    io.stdout(LINT_FORMATS[options.output]!(view, renderOptionsFor({ color: options.color }, io)));
+    io.stdout(LINT_FORMATS[options.output]!(view, await renderOptionsFor({ color: options.color }, io)));
     setExitCode(report.summary.failed ? 1 : 0);
   });
   return command;

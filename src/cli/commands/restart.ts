@@ -87,7 +87,7 @@ Examples:
       force: Boolean(options.force),
       exclude: options.exclude,
     });
-    const render = renderOptionsFor(options, io);
+    const render = await renderOptionsFor(options, io);
     const json = options.output === 'json';
     const patches = patchesOf(plan, now, Boolean(options.annotate));
     if (!json) io.stdout(renderPlanTable(plan, render));

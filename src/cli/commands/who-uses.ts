@@ -49,7 +49,7 @@ Examples:
     const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
     const answer = whoUses(index, query);
     const podsByWorkload = podCountsFor(answer.matched, index, now);
-    io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) }, renderOptionsFor(options, io)));
+    io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) }, await renderOptionsFor(options, io)));
     setExitCode(exitCodeForProblems(loaded.problems));
   });
   return command;

@@ -1,8 +1,8 @@
 import { isRecord, type K8sObject, type RawObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { METADATA_ONLY_MARK } from '../../extract/configs.js';
-import { workloadKindOf } from '../../extract/workload-kinds.js';
-import { blankValues, valueDigestsOf, withoutSecretValues } from '../config-values.js';
+import { valueDigestsOf, withoutSecretValues } from '../config-values.js';
+import { slimObject } from '../slim.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
 import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, objectPath, type ClusterResource } from './resources.js';
@@ -21,71 +21,12 @@ export type ClusterReadOptions = Readonly<{
   digestValues?: boolean;
 }>;
 
-const CONTAINER_FIELDS = ['name', 'env', 'envFrom', 'volumeMounts'] as const;
-const POD_SPEC_FIELDS = ['volumes', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount'] as const;
-
-/** The parts of a pod spec that reference configs; images, resources, probes and scheduling go. */
-export function slimPodSpec(spec: unknown): unknown {
-  if (!isRecord(spec)) return spec;
-  const slim: Record<string, unknown> = {};
-  for (const field of POD_SPEC_FIELDS) if (field in spec) slim[field] = spec[field];
-  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
-    if (!Array.isArray(spec[list])) continue;
-    slim[list] = (spec[list] as unknown[]).map((container) => (isRecord(container) ? Object.fromEntries(CONTAINER_FIELDS.filter((field) => field in container).map((field) => [field, container[field]])) : container));
-  }
-  return slim;
-}
-
-/** Slims the pod spec inside a workload's template, where the workload-kind table says it is. */
-function slimTemplate(item: Record<string, unknown>, podSpecPath: readonly string[]): void {
-  let parent: unknown = item;
-  for (const step of podSpecPath.slice(0, -1)) parent = isRecord(parent) ? parent[step] : undefined;
-  const last = podSpecPath[podSpecPath.length - 1]!;
-  if (isRecord(parent) && last in parent) parent[last] = slimPodSpec(parent[last]);
-}
-
-/**
- * What kstale keeps of a pod: identity, the spec it started with, and container start times.
- * A large cluster's pods carry much more (resources, probes, conditions); dropping it at read
- * time keeps memory flat.
- */
-export function slimPod(item: Record<string, unknown>): Record<string, unknown> {
-  const status = isRecord(item.status) ? item.status : {};
-  const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? { name: entry.name, state: entry.state } : entry)) : undefined);
-  return {
-    metadata: withoutManagedFields(item.metadata),
-    spec: slimPodSpec(item.spec),
-    status: {
-      phase: status.phase,
-      startTime: status.startTime,
-      containerStatuses: slimStatuses(status.containerStatuses),
-      initContainerStatuses: slimStatuses(status.initContainerStatuses),
-      ephemeralContainerStatuses: slimStatuses(status.ephemeralContainerStatuses),
-    },
-  };
-}
-
-/**
- * managedFields are kept only where they date config changes (ConfigMaps and Secrets); on pods
- * (the kubelet's status entries) and workloads they are the largest part of the metadata.
- */
-function withoutManagedFields(metadata: unknown): unknown {
-  if (!isRecord(metadata) || !('managedFields' in metadata)) return metadata;
-  const { managedFields: _dropped, ...rest } = metadata;
-  return rest;
-}
-
 function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
   const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
   const valueDigests = digestValues && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
-  const row = resource.kind === 'Pod' ? undefined : workloadKindOf({ kind: resource.kind, apiVersion });
-  if (row) slimTemplate(item, row.podSpecPath);
-  if (!isConfig) item.metadata = withoutManagedFields(item.metadata);
-  let raw: RawObject = { apiVersion, kind: resource.kind, ...(resource.kind === 'Pod' ? slimPod(item) : item) };
-  // Only key names are used: values of ConfigMaps (dashboards, scripts) would dominate memory.
-  if (resource.kind === 'ConfigMap') raw = { ...raw, data: blankValues(raw.data), binaryData: blankValues(raw.binaryData) };
+  let raw: RawObject = slimObject({ apiVersion, kind: resource.kind, ...item });
   if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
   return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(valueDigests ? { valueDigests } : {}) };
 }

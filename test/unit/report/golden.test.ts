@@ -1,12 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
 import type { Graph } from '../../../src/model/graph.js';
 import { GRAPH_FORMATS, WHO_USES_FORMATS, type RenderOptions } from '../../../src/report/index.js';
 import type { WhoUsesView } from '../../../src/report/render-who-uses.js';
 import { fixture } from '../../helpers/paths.js';
 
-const PLAIN: RenderOptions = { color: false, width: 200 };
+const PLAIN: RenderOptions = { color: false, width: 200, Table };
 const EXTENSION: Record<string, string> = { table: 'txt', wide: 'wide.txt', json: 'json', yaml: 'yaml', dot: 'dot', mermaid: 'mmd' };
 
 /** Compares with fixtures/report/<case>/<format>; UPDATE_GOLDEN=1 rewrites the file. */
@@ -32,11 +34,12 @@ describe('[U] renderers: golden output per format', () => {
 
   it('tables carry colour escapes only when asked to', () => {
     assert.doesNotMatch(GRAPH_FORMATS.table!(graph, PLAIN), /\u001b\[/);
-    assert.match(GRAPH_FORMATS.table!(graph, { color: true, width: 200 }), /\u001b\[/);
+    assert.match(GRAPH_FORMATS.table!(graph, { color: true, width: 200, paint: new Chalk({ level: 1 }) }), /\u001b\[/);
+    assert.doesNotMatch(GRAPH_FORMATS.table!(graph, { color: false, width: 200, paint: new Chalk({ level: 1 }) }), /\u001b\[/);
   });
 
   it('tables wrap to the terminal width', () => {
-    const lines = GRAPH_FORMATS.table!(graph, { color: false, width: 100 }).split('\n').slice(2);
+    const lines = GRAPH_FORMATS.table!(graph, { color: false, width: 100, Table }).split('\n').slice(2);
     assert.ok(lines.every((line) => line.length <= 100), lines.find((line) => line.length > 100));
   });
 

@@ -1,0 +1,84 @@
+import { isRecord, type RawObject } from '../model/object.js';
+import { workloadKindOf } from '../extract/workload-kinds.js';
+import { blankValues } from './config-values.js';
+
+/*
+ * What kstale keeps of an object read from a cluster or a large dump: what references configs
+ * and dates their changes. A large cluster's pods and templates carry much more (images,
+ * resources, probes, conditions, the kubelet's managedFields); dropping it at read time keeps
+ * memory flat and lets the parsed tree be collected early. Nothing kstale prints is dropped.
+ */
+
+const CONTAINER_FIELDS = ['name', 'env', 'envFrom', 'volumeMounts'] as const;
+const POD_SPEC_FIELDS = ['volumes', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount'] as const;
+
+/** The parts of a pod spec that reference configs; images, resources, probes and scheduling go. */
+export function slimPodSpec(spec: unknown): unknown {
+  if (!isRecord(spec)) return spec;
+  const slim: Record<string, unknown> = {};
+  for (const field of POD_SPEC_FIELDS) if (field in spec) slim[field] = spec[field];
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    if (!Array.isArray(spec[list])) continue;
+    slim[list] = (spec[list] as unknown[]).map((container) => (isRecord(container) ? Object.fromEntries(CONTAINER_FIELDS.filter((field) => field in container).map((field) => [field, container[field]])) : container));
+  }
+  return slim;
+}
+
+/** Slims the pod spec inside a workload's template, where the workload-kind table says it is. */
+function slimTemplate(item: Record<string, unknown>, podSpecPath: readonly string[]): void {
+  let parent: unknown = item;
+  for (const step of podSpecPath.slice(0, -1)) parent = isRecord(parent) ? parent[step] : undefined;
+  const last = podSpecPath[podSpecPath.length - 1]!;
+  if (isRecord(parent) && last in parent) parent[last] = slimPodSpec(parent[last]);
+}
+
+/**
+ * What kstale keeps of a pod: identity, the spec it started with, and container start times.
+ * A large cluster's pods carry much more (resources, probes, conditions); dropping it at read
+ * time keeps memory flat.
+ */
+export function slimPod(item: Record<string, unknown>): Record<string, unknown> {
+  const status = isRecord(item.status) ? item.status : {};
+  const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? { name: entry.name, state: entry.state } : entry)) : undefined);
+  return {
+    metadata: withoutManagedFields(item.metadata),
+    spec: slimPodSpec(item.spec),
+    status: {
+      phase: status.phase,
+      startTime: status.startTime,
+      containerStatuses: slimStatuses(status.containerStatuses),
+      initContainerStatuses: slimStatuses(status.initContainerStatuses),
+      ephemeralContainerStatuses: slimStatuses(status.ephemeralContainerStatuses),
+    },
+  };
+}
+
+/**
+ * managedFields are kept only where they date config changes (ConfigMaps and Secrets); on pods
+ * (the kubelet's status entries) and workloads they are the largest part of the metadata.
+ */
+function withoutManagedFields(metadata: unknown): unknown {
+  if (!isRecord(metadata) || !('managedFields' in metadata)) return metadata;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return rest;
+}
+
+/**
+ * The slim form of one freshly parsed object (changed in place where that is cheaper): pods,
+ * pod templates of workloads, managedFields outside configs, and ConfigMap values (their key
+ * names are all that is used; dashboards and scripts would dominate memory).
+ */
+export function slimObject(item: Record<string, unknown>): RawObject {
+  const kind = item.kind;
+  const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : '';
+  const isConfig = apiVersion === 'v1' && (kind === 'ConfigMap' || kind === 'Secret');
+  if (kind === 'Pod' && apiVersion === 'v1') return { apiVersion, kind, ...slimPod(item) };
+  const row = typeof kind === 'string' ? workloadKindOf({ kind, apiVersion }) : undefined;
+  if (row) slimTemplate(item, row.podSpecPath);
+  if (!isConfig) {
+    const metadata = withoutManagedFields(item.metadata);
+    return metadata === item.metadata ? item : { ...item, metadata };
+  }
+  if (kind === 'ConfigMap') return { ...item, data: blankValues(item.data), binaryData: blankValues(item.binaryData) };
+  return item;
+}
