@@ -1,6 +1,10 @@
-// `npm run bench`: kstale against kubectl on the same fake API server, lint against js-yaml alone,
-// who-uses latency and peak RSS, for several estate sizes. Medians over --runs (default 5).
-// Usage: node test/bench/run.mjs [--sizes 1000,5000,20000] [--runs 5]
+// `npm run bench`: every figure as a ratio against its floor, measured in the same run on the
+// same input (issue 13): lint against js-yaml alone, dump reads against JSON.parse alone, live
+// reads against kubectl on the same API server, start-up against `node -e 0`. Medians over
+// --runs; peak RSS via /usr/bin/time. Writes test/bench/results.json.
+// Usage: node test/bench/run.mjs [--sizes 1000,5000,20000] [--runs 5] [--real-kit]
+//   --real-kit also measures live audit on the real kube-apiserver of ../shared/k8s (started,
+//   with its perf estate) against kubectl get … --show-managed-fields.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -14,17 +18,19 @@ const sizes = option('--sizes', '1000,5000,20000').split(',').map(Number);
 const runs = Number(option('--runs', '5'));
 const hasTime = existsSync('/usr/bin/time');
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+const corpus = join(root, '..', 'shared', 'corpus');
+const realKit = args.includes('--real-kit') ? '/tmp/k8s/kubeconfig' : undefined;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Runs a command `runs` times: median wall time (ms) and the largest peak RSS (MB). */
-function measure(command, commandArgs) {
+function measure(command, commandArgs, env = {}) {
   const times = [];
   const rss = [];
   for (let i = 0; i < runs; i++) {
     const wrapped = hasTime ? ['/usr/bin/time', ['-f', '%M', command, ...commandArgs]] : [command, commandArgs];
     const start = process.hrtime.bigint();
-    const result = spawnSync(wrapped[0], wrapped[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = spawnSync(wrapped[0], wrapped[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${commandArgs.join(' ')}: exit ${result.status}\n${result.stderr}`);
     if (hasTime) rss.push(Number(result.stderr.trim().split('\n').pop()) / 1024);
@@ -38,36 +44,48 @@ async function serve(dump) {
   return { kubeconfig, stop: () => child.kill('SIGTERM') };
 }
 
-const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, sizes: {} };
+const kstale = (...kstaleArgs) => measure(process.execPath, ['bin/kstale.js', ...kstaleArgs]);
+const kubectlGet = (kubeconfig, extra = []) => measure('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(tmpdir(), 'kstale-bench-kubectl-')), 'get', 'pods,rs,deploy,sts,ds,jobs,cronjobs,cm,secrets', '-A', '-o', 'json', ...extra]);
+
+/** One row: what kstale did, what the floor did, on the same input in this run. */
+const rows = [];
+function row(work, floorName, measured, floor, target) {
+  rows.push({ work, floor: floorName, kstale: measured, floorMeasured: floor, timeRatio: floor ? Number((measured.ms / floor.ms).toFixed(2)) : null, rssRatio: floor?.rssMb && measured.rssMb ? Number((measured.rssMb / floor.rssMb).toFixed(2)) : null, target });
+  console.error(`measured: ${work}`);
+}
+
+row('kstale --help', 'node -e 0', kstale('--help'), measure(process.execPath, ['-e', '0']), '≤ 1.5×');
+if (existsSync(corpus)) row(`lint ../shared/corpus`, 'js-yaml parse of the same files', kstale('lint', corpus, '-o', 'json'), measure(process.execPath, ['test/bench/parse-baseline.mjs', corpus]), '≤ 1.2×');
+
 for (const pods of sizes) {
   const dir = join(root, 'test', 'bench', 'out', String(pods));
   if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['test/bench/generate.mjs', '--pods', String(pods), '--out', dir], { cwd: root, stdio: 'inherit' });
-  const server = await serve(join(dir, 'dump.json'));
-  const cluster = ['--kubeconfig', server.kubeconfig, '-A', '-o', 'json'];
-  const row = {};
-  try {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'kstale-bench-kubectl-'));
-    row.kubectl = hasKubectl ? measure('kubectl', ['--kubeconfig', server.kubeconfig, '--cache-dir', cacheDir, 'get', 'pods,rs,deploy,sts,ds,jobs,cronjobs,cm,secrets', '-A', '-o', 'json']) : null;
-    row.graph = measure(process.execPath, ['bin/kstale.js', 'graph', ...cluster]);
-    row.audit = measure(process.execPath, ['bin/kstale.js', 'audit', ...cluster, '--exit-zero']);
-  } finally {
-    server.stop();
+  const dump = join(dir, 'dump.json');
+  row(`lint generated manifests, ${pods} pods`, 'js-yaml parse', kstale('lint', join(dir, 'manifests'), '-o', 'json'), measure(process.execPath, ['test/bench/parse-baseline.mjs', join(dir, 'manifests')]), '≤ 1.3×');
+  const parse = measure(process.execPath, ['test/bench/json-parse-baseline.mjs', dump]);
+  row(`audit -A -f dump -o json, ${pods} pods`, 'JSON.parse(readFileSync(dump))', kstale('audit', '-A', '-f', dump, '-o', 'json', '--exit-zero'), parse, '≤ 1.25× time, ≤ 1.2× memory');
+  row(`who-uses cm/x -f dump, ${pods} pods`, 'JSON.parse(readFileSync(dump))', kstale('who-uses', 'cm/cfg-1', '-n', 'team-0', '-f', dump), parse, '≤ 1.05×');
+  if (hasKubectl) {
+    const server = await serve(dump);
+    try {
+      const cluster = ['--kubeconfig', server.kubeconfig, '-A', '-o', 'json'];
+      row(`live audit -A -o json, ${pods} pods (fake API server)`, 'kubectl get … -A -o json', kstale('audit', ...cluster, '--exit-zero'), kubectlGet(server.kubeconfig), pods >= 20000 ? '≤ 0.15×, ≤ 350 MB' : '≤ 0.3×');
+    } finally {
+      server.stop();
+    }
   }
-  row.parse = measure(process.execPath, ['test/bench/parse-baseline.mjs', join(dir, 'manifests')]);
-  row.lint = measure(process.execPath, ['bin/kstale.js', 'lint', join(dir, 'manifests'), '-o', 'json']);
-  row.whoUses = measure(process.execPath, ['bin/kstale.js', 'who-uses', 'cm/cfg-1', '-n', 'team-0', '-f', join(dir, 'dump.json')]);
-  row.whoUsesQuery = JSON.parse(spawnSync(process.execPath, ['test/bench/who-uses-query.mjs', join(dir, 'dump.json')], { cwd: root, encoding: 'utf8' }).stdout);
-  results.sizes[pods] = row;
-  console.error(`measured ${pods} pods`);
 }
 
-const ratio = (a, b) => (a && b ? (a.ms / b.ms).toFixed(2) : 'n/a');
-const rows = [['pods', 'kubectl get (ms)', 'graph (ms)', 'audit (ms)', 'audit/kubectl', 'audit RSS (MB)', 'parse (ms)', 'lint (ms)', 'lint/parse', 'who-uses (ms)', 'query (ms)']];
-for (const [pods, row] of Object.entries(results.sizes)) {
-  rows.push([pods, row.kubectl?.ms ?? 'skipped', row.graph.ms, row.audit.ms, ratio(row.audit, row.kubectl), row.audit.rssMb ?? 'n/a', row.parse.ms, row.lint.ms, ratio(row.lint, row.parse), row.whoUses.ms, row.whoUsesQuery.perQueryMs]);
+if (realKit && existsSync(realKit)) {
+  row('live audit -A -o json (real kube-apiserver kit, perf estate)', 'kubectl get … -A -o json --show-managed-fields', kstale('audit', '--kubeconfig', realKit, '-A', '-o', 'json', '--exit-zero'), kubectlGet(realKit, ['--show-managed-fields']), '≤ 0.3×');
 }
-const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-for (const row of rows) console.log(row.map((cell, column) => String(cell).padEnd(widths[column])).join('  '));
-if (results.sizes[5000] && results.sizes[20000]) console.log(`growth 20k/5k (audit): ${(results.sizes[20000].audit.ms / results.sizes[5000].audit.ms).toFixed(2)}`);
-if (!hasKubectl) console.log('kubectl is not installed: its column is skipped.');
+
+const table = [['work', 'kstale', 'floor', 'ratio', 'RSS', 'RSS ratio', 'target', 'floor is']];
+for (const entry of rows) {
+  table.push([entry.work, `${entry.kstale.ms} ms`, `${entry.floorMeasured.ms} ms`, `${entry.timeRatio}×`, entry.kstale.rssMb === null ? 'n/a' : `${entry.kstale.rssMb} MB`, entry.rssRatio === null ? 'n/a' : `${entry.rssRatio}×`, entry.target, entry.floor]);
+}
+const widths = table[0].map((_, column) => Math.max(...table.map((cells) => String(cells[column]).length)));
+for (const cells of table) console.log(cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd());
+if (!hasKubectl) console.log('kubectl is not installed: the live rows are skipped.');
+const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, rows };
 writeFileSync(join(root, 'test', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
