@@ -67,7 +67,10 @@ function podReferences(pod: K8sObject): Reference[] {
  * restart-needing reference of each container: stale when the config (key) changed strictly after
  * the container started. Live mounts are never stale, only "syncing" inside the sync period.
  */
-export function findStale(pods: readonly K8sObject[], index: GraphIndex, options: StalenessOptions): StalenessResult {
+/** What judging a pod needs to look up: a built graph's index, or the live state of `kstale watch`. */
+export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs'>;
+
+export function findStale(pods: readonly K8sObject[], index: StalenessLookup, options: StalenessOptions): StalenessResult {
   const stale: StaleEntry[] = [];
   const syncing: StaleEntry[] = [];
   const audits: PodAudit[] = [];

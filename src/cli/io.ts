@@ -10,7 +10,7 @@ export type CliIo = Readonly<{
   /** true when a person can answer a question on the terminal */
   canPrompt: boolean;
   prompt: (question: string) => Promise<string>;
-  /** registers a Ctrl-C handler; returns the function that removes it */
+  /** registers a handler for Ctrl-C and SIGTERM; returns the function that removes it */
   onInterrupt: (handler: () => void) => () => void;
 }>;
 
@@ -54,7 +54,11 @@ export async function processIo(): Promise<CliIo> {
     },
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
     },
   };
 }

@@ -56,6 +56,11 @@ export class FakeApiServer {
   podStartTime = '2026-11-24T16:05:00Z';
   private objects: Item[] = [];
   private resourceVersion = 1000;
+  private readonly events: { type: string; object: Item; resourceVersion: number }[] = [];
+  private compactedAt = 0;
+  private readonly watchers = new Set<{ response: ServerResponse; offer: (event: { type: string; object: Item; resourceVersion: number }) => void }>();
+  /** how often an open watch gets a BOOKMARK (when asked for with allowWatchBookmarks) */
+  bookmarkMs = 1000;
   private server?: Server;
   url = '';
 
@@ -64,11 +69,49 @@ export class FakeApiServer {
   }
 
   add(object: Item): void {
-    this.objects.push(structuredClone(object));
+    const copy = structuredClone(object);
+    this.objects.push(copy);
+    this.changed('ADDED', copy);
   }
 
   remove(kind: string, namespace: string, name: string): void {
-    this.objects = this.objects.filter((object) => !(object.kind === kind && object.metadata?.namespace === namespace && object.metadata?.name === name));
+    const gone = this.find(kind, namespace, name);
+    if (!gone) return;
+    this.objects = this.objects.filter((object) => object !== gone);
+    this.changed('DELETED', gone);
+  }
+
+  /** Replaces an object (same kind, namespace and name) as an update through the API would. */
+  update(object: Item): void {
+    const current = this.find(object.kind, object.metadata?.namespace ?? null, object.metadata?.name);
+    const copy = structuredClone(object);
+    this.objects = current ? this.objects.map((candidate) => (candidate === current ? copy : candidate)) : [...this.objects, copy];
+    this.changed(current ? 'MODIFIED' : 'ADDED', copy);
+  }
+
+  /** Every change gets the next resourceVersion and goes to the watchers (DESIGN.md section 8). */
+  private changed(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Item): void {
+    this.resourceVersion++;
+    object.metadata = { ...object.metadata, resourceVersion: String(this.resourceVersion) };
+    const event = { type, object: structuredClone(object), resourceVersion: this.resourceVersion };
+    this.events.push(event);
+    for (const watcher of this.watchers) watcher.offer(event);
+  }
+
+  /** Forgets the change history: a watch from an older resourceVersion now gets 410 Gone. */
+  compact(): void {
+    this.events.length = 0;
+    this.compactedAt = this.resourceVersion;
+  }
+
+  /** Cuts every open watch connection, as a restarting API server or a load balancer would. */
+  dropWatches(): void {
+    for (const watcher of this.watchers) watcher.response.destroy();
+    this.watchers.clear();
+  }
+
+  get openWatches(): number {
+    return this.watchers.size;
   }
 
   objectsOf(kind: string): Item[] {
@@ -149,7 +192,7 @@ export class FakeApiServer {
     }
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
-    if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send);
+    if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send, response);
     if (route.name) return this.single(route as typeof route & { name: string }, recorded, send);
     return send(405, status(405, 'MethodNotAllowed', `${recorded.method} is not supported by the fake server`));
   }
@@ -219,10 +262,11 @@ export class FakeApiServer {
     return { kind, plural: plural!, namespace: namespace ? decodeURIComponent(namespace) : null, name: name ?? null, gvp };
   }
 
-  private list(route: NonNullable<ReturnType<FakeApiServer['route']>>, url: URL, request: IncomingMessage, send: (code: number, body: string) => void): void {
+  private list(route: NonNullable<ReturnType<FakeApiServer['route']>>, url: URL, request: IncomingMessage, send: (code: number, body: string) => void, response?: ServerResponse): void {
     const selector = url.searchParams.get('labelSelector');
     const requirements = selector ? parseLabelSelector(selector) : [];
     if (!requirements) return send(400, status(400, 'BadRequest', `unable to parse requirement: ${selector}`));
+    if (/^(1|true)$/.test(url.searchParams.get('watch') ?? '') && response) return this.watch(route, url, request, response, requirements);
     const all = this.objects.filter((object) => object.kind === route.kind && (route.namespace === null || object.metadata?.namespace === route.namespace) && matchesLabels(object.metadata?.labels ?? {}, requirements));
     const token = url.searchParams.get('continue');
     if (token && this.expireNextContinue) {
@@ -243,6 +287,44 @@ export class FakeApiServer {
     send(200, JSON.stringify({ kind: metadataOnly ? 'PartialObjectMetadataList' : `${route.kind}List`, apiVersion: metadataOnly ? 'meta.k8s.io/v1' : route.gvp.startsWith('/') ? 'v1' : route.gvp.split('/').slice(0, 2).join('/'), metadata, items }));
   }
 
+  /**
+   * A watch as the real server streams it: one JSON event per line from the given
+   * resourceVersion on (ADDED, MODIFIED, DELETED), BOOKMARKs when asked for, an ERROR event
+   * with a 410 Status when that resourceVersion is older than the kept history, and the end of
+   * the stream after timeoutSeconds.
+   */
+  private watch(route: NonNullable<ReturnType<FakeApiServer['route']>>, url: URL, request: IncomingMessage, response: ServerResponse, requirements: NonNullable<ReturnType<typeof parseLabelSelector>>): void {
+    const from = Number(url.searchParams.get('resourceVersion') ?? 0);
+    const metadataOnly = /as=PartialObjectMetadata/.test(String(request.headers.accept ?? ''));
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    if (from < this.compactedAt) {
+      response.end(`${JSON.stringify({ type: 'ERROR', object: JSON.parse(status(410, 'Expired', `too old resource version: ${from} (${this.compactedAt})`)) })}\n`);
+      return;
+    }
+    const matches = (object: Item) => object.kind === route.kind && (route.namespace === null || object.metadata?.namespace === route.namespace) && matchesLabels(object.metadata?.labels ?? {}, requirements);
+    const shape = (object: Item) => (metadataOnly ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata } : object);
+    const watcher = {
+      response,
+      offer: (event: { type: string; object: Item; resourceVersion: number }) => {
+        if (event.resourceVersion > from && matches(event.object) && !response.destroyed) response.write(`${JSON.stringify({ type: event.type, object: shape(event.object) })}\n`);
+      },
+    };
+    for (const event of this.events) watcher.offer(event);
+    this.watchers.add(watcher);
+    const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true'
+      ? setInterval(() => response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: route.kind, apiVersion: 'v1', metadata: { resourceVersion: String(this.resourceVersion) } } })}\n`), this.bookmarkMs)
+      : undefined;
+    const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
+    const timer = timeoutSeconds > 0 ? setTimeout(() => response.end(), timeoutSeconds * 1000) : undefined;
+    const close = () => {
+      clearInterval(bookmarks);
+      clearTimeout(timer);
+      this.watchers.delete(watcher);
+    };
+    response.on('close', close);
+    response.on('finish', close);
+  }
+
   private find(kind: string, namespace: string | null, name: string): Item | undefined {
     return this.objects.find((object) => object.kind === kind && object.metadata?.name === name && (namespace === null || object.metadata?.namespace === namespace));
   }
@@ -255,7 +337,7 @@ export class FakeApiServer {
     if (!object) return send(404, status(404, 'NotFound', `${route.plural} "${route.name}" not found`));
     if (request.method === 'GET') return send(200, JSON.stringify(object));
     if (request.method === 'DELETE') {
-      this.objects = this.objects.filter((candidate) => candidate !== object);
+      this.remove(route.kind, object.metadata?.namespace, route.name);
       if (route.kind === 'Pod') this.add(this.restarted(object)); // its controller makes it again
       return send(200, status(200, 'Success', 'deleted').replace('"Failure"', '"Success"'));
     }
@@ -265,6 +347,7 @@ export class FakeApiServer {
       const before = JSON.stringify(object.spec?.template ?? object.spec?.restartAt ?? null);
       mergeInto(object, JSON.parse(request.body));
       if (JSON.stringify(object.spec?.template ?? object.spec?.restartAt ?? null) !== before) this.rollOut(object);
+      this.changed('MODIFIED', object);
       return send(200, JSON.stringify(object));
     }
     send(405, status(405, 'MethodNotAllowed', `${request.method} is not supported`));
@@ -285,7 +368,7 @@ export class FakeApiServer {
     for (const object of this.objects) if (object.kind === 'ReplicaSet' && object.metadata.namespace === namespace && object.metadata.ownerReferences?.some((owner: Item) => owners.has(owner.name))) owners.add(object.metadata.name);
     const pods = this.objects.filter((object) => object.kind === 'Pod' && object.metadata.namespace === namespace && object.metadata.ownerReferences?.some((owner: Item) => owners.has(owner.name)));
     if (this.stuckRollouts.has(workload.metadata.name)) return;
-    this.objects = this.objects.map((object) => (pods.includes(object) ? this.restarted(object) : object));
+    for (const pod of pods) this.update(this.restarted(pod));
     const replicas = workload.spec?.replicas ?? pods.length;
     workload.status = workload.kind === 'DaemonSet'
       ? { observedGeneration: workload.metadata.generation, desiredNumberScheduled: pods.length, updatedNumberScheduled: pods.length, numberAvailable: pods.length }

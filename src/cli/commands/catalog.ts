@@ -46,6 +46,12 @@ export const COMMANDS: readonly Readonly<{ name: string; usage: string; descript
     load: async () => (await import('./impact.js')).impactCommand,
   },
   {
+    name: 'watch',
+    usage: '[options]',
+    description: 'follow a live cluster: print each change of verdict (stale, fresh, missing, found) as it happens, and serve Prometheus metrics',
+    load: async () => (await import('./watch.js')).watchCommand,
+  },
+  {
     name: 'auth',
     usage: '[options]',
     description: 'show which reads (and, for restart, which patches) the current identity may make, and the minimal ClusterRoles',

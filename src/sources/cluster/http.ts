@@ -19,8 +19,17 @@ export type ConnectionOptions = Readonly<{
   maxAttempts?: number;
 }>;
 
+/** How a streamed GET (a watch) ended: the server closed it (status 200), or answered something else. */
+export type StreamEnd = Readonly<{ status: number; body: string }>;
+
 export type ClusterClient = Readonly<{
   get: (path: string, accept?: string) => Promise<ClusterResponse>;
+  /**
+   * A long GET whose body is read line by line as it arrives (a watch). Rejects on a broken
+   * connection; resolves when the server ends the stream, answers other than 200, the signal
+   * aborts, or nothing arrives for `idleMs`.
+   */
+  stream: (path: string, accept: string | undefined, onLine: (line: string) => void, options: { signal: AbortSignal; idleMs: number }) => Promise<StreamEnd>;
   send: (method: 'PATCH' | 'POST' | 'DELETE', path: string, body: string, contentType: string) => Promise<ClusterResponse>;
   context: string;
   server: string;
@@ -60,6 +69,48 @@ function once(method: string, url: URL, body: string | undefined, headers: Recor
   });
 }
 
+function streamLines(url: URL, headers: Record<string, string>, onLine: (line: string) => void, stream: { signal: AbortSignal; idleMs: number }, options: ConnectionOptions): Promise<StreamEnd> {
+  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  return new Promise((resolve, reject) => {
+    if (stream.signal.aborted) return resolve({ status: 0, body: 'aborted' });
+    const request = send(url, { method: 'GET', headers, agent: url.protocol === 'https:' ? options.agent : undefined, timeout: stream.idleMs }, (response) => {
+      const status = response.statusCode ?? 0;
+      let pending = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (status !== 200) {
+          pending += chunk;
+          return;
+        }
+        pending += chunk;
+        for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
+          const line = pending.slice(0, newline);
+          pending = pending.slice(newline + 1);
+          if (line.trim()) onLine(line);
+        }
+      });
+      response.on('end', () => {
+        if (status === 200 && pending.trim()) onLine(pending);
+        resolve({ status, body: status === 200 ? '' : pending });
+      });
+      response.on('error', (error) => reject(connectionError(error, options)));
+      response.on('aborted', () => reject(new KstaleError('cluster', `the watch ${url.pathname} on context "${options.context}" was cut`)));
+    });
+    const abort = () => {
+      request.destroy();
+      resolve({ status: 0, body: 'aborted' });
+    };
+    stream.signal.addEventListener('abort', abort, { once: true });
+    request.on('close', () => stream.signal.removeEventListener('abort', abort));
+    request.on('timeout', () => {
+      request.destroy();
+      resolve({ status: 0, body: 'idle' });
+    });
+    request.on('error', (error) => (stream.signal.aborted ? resolve({ status: 0, body: 'aborted' }) : reject(error instanceof KstaleError ? error : connectionError(error as NodeJS.ErrnoException, options))));
+    request.end();
+  });
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function retryAfterMs(response: ClusterResponse, options: ConnectionOptions, attempt: number): number {
@@ -85,6 +136,9 @@ export function createClusterClient(options: ConnectionOptions): ClusterClient {
         if (!retryable || attempt + 1 >= maxAttempts) return response;
         await sleep(retryAfterMs(response, options, attempt));
       }
+    },
+    stream(path, accept, onLine, stream) {
+      return streamLines(url(path), { ...options.headers, Accept: accept ?? 'application/json' }, onLine, stream, options);
     },
     send(method, path, body, contentType) {
       return once(method, url(path), body, { ...options.headers, Accept: 'application/json', 'Content-Type': contentType }, options);

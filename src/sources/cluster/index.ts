@@ -21,7 +21,7 @@ export type ClusterReadOptions = Readonly<{
   digestValues?: boolean;
 }>;
 
-function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
+export function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
   const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
@@ -48,7 +48,7 @@ export type ClusterRead = { objects: K8sObject[]; problems: Problem[]; forbidden
 
 type ResourceRead = { objects: K8sObject[]; problems: Problem[]; forbidden: ForbiddenList[] };
 
-function hasController(item: Record<string, unknown>): boolean {
+export function hasController(item: Record<string, unknown>): boolean {
   const owners = isRecord(item.metadata) ? item.metadata.ownerReferences : undefined;
   return Array.isArray(owners) && owners.some((owner) => isRecord(owner) && owner.controller === true);
 }
@@ -77,7 +77,7 @@ async function readResource(client: ClusterClient, resource: ClusterResource, ve
   }
 }
 
-async function getWhole(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function getWhole(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const response = await client.get(objectPath(resource, version, String(metadata.namespace ?? ''), String(metadata.name ?? '')));
   // Gone since the list (deleted meanwhile): keep what the list said.

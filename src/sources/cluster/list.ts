@@ -3,7 +3,7 @@ import { asArray, isRecord } from '../../model/object.js';
 import type { ClusterClient, ClusterResponse } from './http.js';
 
 export type ListOutcome =
-  | { kind: 'ok'; items: Record<string, unknown>[] }
+  | { kind: 'ok'; items: Record<string, unknown>[]; resourceVersion: string }
   | { kind: 'forbidden'; message: string }
   | { kind: 'not-found' };
 
@@ -45,9 +45,9 @@ export async function listAll(client: ClusterClient, path: string, options: { ac
     if (response.status !== 200) {
       throw new KstaleError('cluster', `GET ${path} on context "${client.context}" failed: ${response.status} ${statusMessage(response)}`, { hint: response.status >= 500 || response.status === 429 ? 'the API server is overloaded or failing; retried, still failing' : undefined });
     }
-    const list = JSON.parse(response.body) as { items?: unknown; metadata?: { continue?: string } };
+    const list = JSON.parse(response.body) as { items?: unknown; metadata?: { continue?: string; resourceVersion?: string } };
     for (const item of asArray(list.items)) if (isRecord(item)) items.push(item);
     token = list.metadata?.continue || undefined;
-    if (!token) return { kind: 'ok', items };
+    if (!token) return { kind: 'ok', items, resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 }

@@ -1,0 +1,113 @@
+import { Command } from 'commander';
+import { descriptionOf } from './catalog.js';
+import { KstaleError } from '../../model/errors.js';
+import { configScope } from '../../model/refs.js';
+import type { CliIo } from '../io.js';
+import { reportProblems } from '../load-source.js';
+import { addSourceOptions, checkFormat, clusterTargetOf, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+
+const FORMATS = ['table', 'json'];
+const DEFAULT_SYNC_PERIOD = '90s';
+
+type WatchCommandOptions = SourceOptions & { metricsAddr?: string; syncPeriod: string; watchSeconds: string };
+
+export function watchCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = new Command('watch')
+    .description(descriptionOf('watch'))
+    .option('--metrics-addr <host:port>', 'serve Prometheus metrics on /metrics, and /healthz, /readyz (e.g. :9090)')
+    .option('--sync-period <duration>', 'how long the kubelet may take to refresh a mounted config', DEFAULT_SYNC_PERIOD)
+    .option('--watch-seconds <n>', 'how long the API server keeps one watch open before it is reopened', '300')
+    .addHelpText('after', `
+Lists every resource kstale reads, then watches it from the list's resourceVersion (bookmarks,
+relist on 410 Gone, reconnect with backoff). Prints the current state once, then one line per
+change of verdict: Stale, Fresh, Missing, Found. SIGTERM or Ctrl-C ends it (exit 0).
+
+Examples:
+  kstale watch -A
+  kstale watch -n shop -o json | jq -c 'select(.type == "Stale")'
+  kstale watch -A --metrics-addr :9090`);
+  addSourceOptions(command, FORMATS).action(async (options: WatchCommandOptions) => {
+    checkFormat(options.output, FORMATS);
+    if (options.filename?.length) throw new KstaleError('usage', 'watch follows a live cluster: -f is not possible', { hint: 'kstale audit -f … judges files once' });
+    const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
+    const watchSeconds = Number(options.watchSeconds);
+    if (!Number.isInteger(watchSeconds) || watchSeconds < 1) throw new KstaleError('usage', `--watch-seconds "${options.watchSeconds}" is not a positive whole number`);
+    const fixedNow = options.now === undefined ? undefined : resolveNow(options.now, io);
+    const now = () => fixedNow ?? resolveNow(undefined, io);
+    const [{ LiveState, watchEvents }, { openCluster, resolveNamespaces }, { watchCluster, watchedResources }, { watchEventJson, watchEventLine }, { createWatchMetrics, serveMetrics }] = await Promise.all([
+      import('../../analyses/live.js'),
+      import('../../sources/cluster/connect.js'),
+      import('../../sources/cluster/watch.js'),
+      import('../../report/render-watch.js'),
+      import('../watch-metrics.js'),
+    ]);
+    const render = await renderOptionsFor(options, io);
+    const connection = await openCluster(clusterTargetOf(options, io));
+    const namespaces = resolveNamespaces(options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context', connection);
+    const watched = await watchedResources(connection.client, namespaces);
+    const key = (plural: string, namespace: string | null) => `${plural}@${namespace ?? '*'}`;
+    const waitingForList = new Set(watched.map((entry) => key(entry.resource.plural, entry.namespace)));
+    const disconnected = new Set(waitingForList);
+    const state = new LiveState();
+    const metrics = await createWatchMetrics(state, watched.map((entry) => entry.resource), () => new Date(now()));
+    const controller = new AbortController();
+    let synced = false;
+    let forbiddenPodLists = 0;
+    let failure: KstaleError | undefined;
+    const emit = (judged: ReturnType<InstanceType<typeof LiveState>['judge']>) => {
+      for (const event of watchEvents(judged, now(), (config, key) => state.isMissing(config, key))) io.stdout(options.output === 'json' ? watchEventJson(event) : watchEventLine(event, render));
+    };
+    const stalenessOptions = () => ({ now: now(), syncPeriodMs });
+    const served = options.metricsAddr ? await serveMetrics(options.metricsAddr, metrics, () => synced && disconnected.size === 0) : undefined;
+    if (served) io.stderr(`kstale: serving metrics on ${served.url}/metrics\n`);
+    const stop = () => controller.abort();
+    const removeHandler = io.onInterrupt(stop);
+    try {
+      await watchCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
+        reset: (resource, namespace, objects) => {
+          const touched = state.reset(resource.kind, namespace, objects);
+          if (synced) emit(state.judge(touched, stalenessOptions()));
+        },
+        change: (type, resource, object) => {
+          metrics.event(resource.plural, io.clock().getTime());
+          const touched = state.apply(type, object);
+          if (synced) emit(state.judge(touched, stalenessOptions()));
+        },
+        problem: (problem) => reportProblems([problem], io),
+        restart: (resource, reason) => metrics.restart(resource.plural, reason),
+        forbidden: (resource, namespace) => {
+          if (resource.kind === 'ConfigMap' || resource.kind === 'Secret') state.unreadConfigs.add(configScope(resource.kind, namespace));
+          waitingForList.delete(key(resource.plural, namespace));
+          disconnected.delete(key(resource.plural, namespace));
+          if (resource.kind === 'Pod') forbiddenPodLists++;
+          if (forbiddenPodLists === (namespaces?.length ?? 1)) {
+            failure = new KstaleError('forbidden', `cannot list pods ${namespaces === null ? 'in any namespace' : `in namespace ${namespaces.join(', ')}`} (forbidden): watch needs them, so there is nothing to watch`, { hint: `${namespaces === null ? `try -n ${connection.namespace} (the context's namespace), or ` : ''}run kstale auth to see what this identity may read` });
+            controller.abort();
+          }
+          markListed();
+        },
+        listed: (resource, namespace) => {
+          waitingForList.delete(key(resource.plural, namespace));
+          markListed();
+        },
+        connected: (resource, namespace, isConnected) => {
+          if (isConnected) disconnected.delete(key(resource.plural, namespace));
+          else disconnected.add(key(resource.plural, namespace));
+        },
+      });
+    } finally {
+      removeHandler();
+      if (served) await new Promise<void>((resolve) => served.server.close(() => resolve()));
+    }
+    if (failure) throw failure;
+    setExitCode(0);
+
+    function markListed(): void {
+      if (synced || waitingForList.size > 0 || controller.signal.aborted) return;
+      synced = true;
+      // The current state once, like audit, as events; then only changes.
+      emit(state.judgeAll(stalenessOptions()));
+    }
+  });
+  return command;
+}

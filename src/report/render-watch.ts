@@ -1,0 +1,32 @@
+import type { WatchEvent } from '../analyses/live.js';
+import { parseRef } from '../model/refs.js';
+import { kubectlName, namespaceOf } from './describe.js';
+import { painter, type RenderOptions } from './options.js';
+
+/** `-o json`: one `kstale/v1` WatchEvent per line. */
+export function watchEventJson(event: WatchEvent): string {
+  const { type, time, workload, config, key, pods, protectedBy, changedAt, required } = event;
+  return `${JSON.stringify({ apiVersion: 'kstale/v1', kind: 'WatchEvent', type, time, workload, config, key, pods, protectedBy, ...(changedAt ? { changedAt } : {}), ...(required !== undefined ? { required } : {}) })}\n`;
+}
+
+function configName(event: WatchEvent): string {
+  const { kind, name } = parseRef(event.config);
+  return `${kind === 'Secret' ? 'secret' : 'configmap'}/${name}${event.key === null ? '' : ` key ${event.key}`}`;
+}
+
+/** The table output: one line per change of verdict, for people. */
+export function watchEventLine(event: WatchEvent, options: RenderOptions): string {
+  const paint = painter(options);
+  const who = `${namespaceOf(event.workload)}/${kubectlName(event.workload)}`;
+  const pods = (n: number) => `${n} pod${n === 1 ? '' : 's'}`;
+  switch (event.type) {
+    case 'Stale':
+      return `${event.time}  ${paint.yellow('Stale  ')}  ${who}: ${configName(event)} changed ${event.changedAt}; ${pods(event.pods)} run with the old value; ${event.protectedBy ? `${event.protectedBy} restarts it` : paint.red('nothing restarts it')}\n`;
+    case 'Fresh':
+      return `${event.time}  ${paint.green('Fresh  ')}  ${who}: ${configName(event)} is current in every running pod (${pods(event.pods)})\n`;
+    case 'Missing':
+      return `${event.time}  ${paint.red('Missing')}  ${who}: ${configName(event)} does not exist; ${pods(event.pods)} still run with old values${event.required ? ' and would not start again' : ' (optional)'}\n`;
+    case 'Found':
+      return `${event.time}  ${paint.green('Found  ')}  ${who}: ${configName(event)} exists again\n`;
+  }
+}

@@ -1,0 +1,135 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { FakeApiServer } from '../helpers/fake-api-server.js';
+import { BIN, fixture, REPO_ROOT } from '../helpers/paths.js';
+
+type Event = { apiVersion: string; kind: string; type: string; time: string; workload: string; config: string; key: string | null; pods: number; protectedBy: string | null };
+
+const items = (file: string) => (JSON.parse(readFileSync(fixture(...file.split('/')), 'utf8')) as { items: Record<string, any>[] }).items;
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** `kstale watch` as a user runs it: a separate process, JSON lines on stdout, SIGTERM to stop. */
+class WatchProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  exit: Promise<number | null>;
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [BIN, 'watch', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', HOME: '/nonexistent-home' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk) => (this.stdout += chunk));
+    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk));
+    this.exit = new Promise((resolve) => this.child.on('close', resolve));
+  }
+  events(): Event[] {
+    return this.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event);
+  }
+  async until<T>(what: string, check: () => T | undefined | false, timeoutMs = 8000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  metricsUrl(): Promise<string> {
+    return this.until('the metrics address', () => /serving metrics on (\S+)\/metrics/.exec(this.stderr)?.[1]);
+  }
+}
+
+const eventKey = (event: Event) => `${event.type} ${event.workload} ${event.config}${event.key === null ? '' : `:${event.key}`}`;
+
+describe('[E] kstale watch against the fake API server (list, watch, bookmarks, 410, reconnect)', () => {
+  let server: FakeApiServer;
+  let watch: WatchProcess;
+  let metrics: string;
+  const secret = () => clone(server.objectsOf('Secret').find((object) => object.metadata.name === 'db-creds')!);
+  const pod = (name: string) => clone(server.objectsOf('Pod').find((object) => object.metadata.name.startsWith(`${name}-`))!);
+  const scrape = async (path = '/metrics') => {
+    const response = await fetch(`${metrics}${path}`);
+    return { status: response.status, text: await response.text() };
+  };
+
+  before(async () => {
+    server = await new FakeApiServer(items('restart/rotated-secret.json')).start();
+    server.bookmarkMs = 100;
+    server.forbidden.add('ingresses');
+    watch = new WatchProcess(['-n', 'billing', '-o', 'json', '--kubeconfig', server.kubeconfig({ namespace: 'billing' }), '--metrics-addr', '127.0.0.1:0', '--now', '2026-11-24T16:00:00Z', '--watch-seconds', '30']);
+    metrics = await watch.metricsUrl();
+  });
+  after(async () => {
+    watch.child.kill('SIGKILL');
+    await server.stop();
+  });
+
+  it('prints the current state once: stale workloads and the missing key', async () => {
+    await watch.until('the initial state', () => watch.events().length >= 4);
+    assert.deepEqual(watch.events().map(eventKey).sort(), [
+      'Missing Deployment/billing/api Secret/billing/db-creds:user',
+      'Stale Deployment/billing/api Secret/billing/db-creds:password',
+      'Stale Deployment/billing/legacy Secret/billing/legacy-token:token',
+      'Stale Deployment/billing/worker Secret/billing/db-creds:password',
+    ]);
+    const first = watch.events()[0]!;
+    assert.deepEqual([first.apiVersion, first.kind, first.time], ['kstale/v1', 'WatchEvent', '2026-11-24T16:00:00Z']);
+  });
+
+  it('a 403 on one resource is a warning; the rest is watched', () => {
+    assert.match(watch.stderr, /warning: cannot list ingresses\.networking\.k8s\.io in namespace billing/);
+  });
+
+  it('/metrics has a series per stale workload and reference and per missing key; /healthz and /readyz answer', async () => {
+    await watch.until('readiness', async () => (await scrape('/readyz')).status === 200);
+    const { text } = await scrape();
+    assert.match(text, /^kstale_stale_pods\{namespace="billing",kind="Deployment",workload="worker"\} 1$/m);
+    assert.match(text, /^kstale_stale_references\{namespace="billing",kind="Deployment",workload="worker",config_kind="Secret",config="db-creds",key="password",protected_by=""\} 1$/m);
+    assert.match(text, /^kstale_stale_since_seconds\{namespace="billing",kind="Deployment",workload="worker"\} 14400$/m);
+    assert.match(text, /^kstale_missing_references\{namespace="billing",config_kind="Secret",config="db-creds",key="user",required="true"\} 1$/m);
+    assert.match(text, /^kstale_objects\{resource="pods"\} 3$/m);
+    assert.equal((await scrape('/healthz')).status, 200);
+  });
+
+  it('rolling the workload makes it Fresh and removes its series', async () => {
+    const rolled = pod('worker');
+    rolled.status.containerStatuses[0].state = { running: { startedAt: '2026-11-24T15:00:00Z' } };
+    server.update(rolled);
+    await watch.until('Fresh worker', () => watch.events().some((event) => event.type === 'Fresh' && event.workload === 'Deployment/billing/worker'));
+    const { text } = await scrape();
+    assert.doesNotMatch(text, /workload="worker"/);
+    assert.match(text, /^kstale_watch_events_total\{resource="pods"\} 1$/m);
+  });
+
+  it('the key coming back is Found; deleting a key is Missing (never Fresh)', async () => {
+    const restored = secret();
+    restored.metadata.managedFields.push({ manager: 'kubectl-edit', operation: 'Update', apiVersion: 'v1', time: '2026-11-24T12:30:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:user': {} } } });
+    server.update(restored);
+    await watch.until('Found user', () => watch.events().some((event) => eventKey(event) === 'Found Deployment/billing/api Secret/billing/db-creds:user'));
+    const dropped = secret();
+    dropped.metadata.managedFields = [{ manager: 'rotator', operation: 'Apply', apiVersion: 'v1', time: '2026-11-24T13:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:stringData': { 'f:user': {} } } }];
+    server.update(dropped);
+    await watch.until('Missing password', () => watch.events().some((event) => eventKey(event) === 'Missing Deployment/billing/worker Secret/billing/db-creds:password'));
+    assert.ok(!watch.events().some((event) => event.type === 'Fresh' && event.workload === 'Deployment/billing/api'), `a stale reference that became missing is not announced as fresh:\n${watch.stdout}`);
+  });
+
+  it('a dropped connection and a 410 relist: no verdict lost, none repeated', async () => {
+    const before = watch.events().length;
+    server.compact();
+    server.dropWatches();
+    const legacy = pod('legacy');
+    legacy.status.containerStatuses[0].state = { running: { startedAt: '2026-11-24T15:30:00Z' } };
+    server.update(legacy);
+    await watch.until('Fresh legacy after the relist', () => watch.events().some((event) => eventKey(event) === 'Fresh Deployment/billing/legacy Secret/billing/legacy-token:token'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = watch.events().slice(before);
+    assert.deepEqual(after.map(eventKey), ['Fresh Deployment/billing/legacy Secret/billing/legacy-token:token']);
+    const { text } = await scrape();
+    assert.match(text, /^kstale_watch_restarts_total\{resource="pods",reason="expired"\} [1-9]/m);
+  });
+
+  it('SIGTERM ends it cleanly with exit 0', async () => {
+    watch.child.kill('SIGTERM');
+    assert.equal(await watch.exit, 0, watch.stderr);
+  });
+});
