@@ -156,7 +156,7 @@ export class LiveState implements StalenessLookup {
    * Judges the touched pods again and recomputes the verdicts of their workloads and of the
    * configs they miss; returns the verdicts before and after, for the ones that changed.
    */
-  judge(touched: Touched, options: StalenessOptions): { workloads: { before: WorkloadVerdict | undefined; after: WorkloadVerdict | undefined }[]; missing: { before: MissingVerdict | undefined; after: MissingVerdict | undefined; present: boolean }[] } {
+  judge(touched: Touched, options: StalenessOptions): { workloads: { before: WorkloadVerdict | undefined; after: WorkloadVerdict | undefined; running: number }[]; missing: { before: MissingVerdict | undefined; after: MissingVerdict | undefined; present: boolean }[] } {
     const affectedMissing = new Set<string>();
     for (const pod of touched.pods) {
       const previous = this.podVerdicts.get(pod);
@@ -181,7 +181,7 @@ export class LiveState implements StalenessLookup {
       const after = this.workloadVerdictOf(workload);
       if (after) this.workloadVerdicts.set(workload, after);
       else this.workloadVerdicts.delete(workload);
-      return sameWorkloadVerdict(before, after) ? [] : [{ before, after }];
+      return sameWorkloadVerdict(before, after) ? [] : [{ before, after, running: this.runningPods(workload) }];
     });
     const missing = [...affectedMissing].sort(compareStrings).flatMap((id) => {
       const before = this.missingVerdicts.get(id);
@@ -215,6 +215,12 @@ export class LiveState implements StalenessLookup {
     const references = new Map<string, StaleReference>();
     for (const entry of stale) references.set(missingId(entry.config, entry.key), { config: entry.config, key: entry.key, changedAt: entry.changedAt, precision: entry.precision, protectedBy: entry.protectedBy });
     return { workload: audit.workload, running: audit.state === 'running', stale: [...references.values()], missing: audit.missing };
+  }
+
+  private runningPods(workload: Ref): number {
+    let running = 0;
+    for (const pod of this.podsOfWorkload.get(workload) ?? []) if (this.podVerdicts.get(pod)?.running) running++;
+    return running;
   }
 
   private workloadVerdictOf(workload: Ref): WorkloadVerdict | undefined {
@@ -308,7 +314,7 @@ type Judged = ReturnType<LiveState['judge']>;
  */
 export function watchEvents(judged: Judged, time: string, isMissing: (config: Ref, key: string | null) => boolean = () => false): WatchEvent[] {
   const events: WatchEvent[] = [];
-  for (const { before, after } of judged.workloads) {
+  for (const { before, after, running } of judged.workloads) {
     const workload = (after ?? before)!.workload;
     const old = new Map((before?.references ?? []).map((reference) => [missingId(reference.config, reference.key), reference]));
     const now = new Map((after?.references ?? []).map((reference) => [missingId(reference.config, reference.key), reference]));
@@ -320,7 +326,7 @@ export function watchEvents(judged: Judged, time: string, isMissing: (config: Re
     for (const [id, reference] of old) {
       // Gone from the stale list because it is missing now: the Missing event says so.
       if (now.has(id) || isMissing(reference.config, reference.key)) continue;
-      events.push({ type: 'Fresh', time, workload, config: reference.config, key: reference.key, pods: after?.pods ?? before!.pods, protectedBy: reference.protectedBy });
+      events.push({ type: 'Fresh', time, workload, config: reference.config, key: reference.key, pods: running, protectedBy: reference.protectedBy });
     }
   }
   for (const { before, after, present } of judged.missing) {

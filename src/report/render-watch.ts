@@ -19,13 +19,14 @@ export function watchEventLine(event: WatchEvent, options: RenderOptions): strin
   const paint = painter(options);
   const who = `${namespaceOf(event.workload)}/${kubectlName(event.workload)}`;
   const pods = (n: number) => `${n} pod${n === 1 ? '' : 's'}`;
+  const hold = (n: number) => `${pods(n)} ${n === 1 ? 'holds' : 'hold'}`;
   switch (event.type) {
     case 'Stale':
-      return `${event.time}  ${paint.yellow('Stale  ')}  ${who}: ${configName(event)} changed ${event.changedAt}; ${pods(event.pods)} run with the old value; ${event.protectedBy ? `${event.protectedBy} restarts it` : paint.red('nothing restarts it')}\n`;
+      return `${event.time}  ${paint.yellow('Stale  ')}  ${who}: ${configName(event)} changed ${event.changedAt}; ${hold(event.pods)} the old value; ${event.protectedBy ? `${event.protectedBy} restarts it` : paint.red('nothing restarts it')}\n`;
     case 'Fresh':
-      return `${event.time}  ${paint.green('Fresh  ')}  ${who}: ${configName(event)} is current in every running pod (${pods(event.pods)})\n`;
+      return `${event.time}  ${paint.green('Fresh  ')}  ${who}: ${configName(event)} is current in every running pod (${pods(event.pods)} running)\n`;
     case 'Missing':
-      return `${event.time}  ${paint.red('Missing')}  ${who}: ${configName(event)} does not exist; ${pods(event.pods)} still run with old values${event.required ? ' and would not start again' : ' (optional)'}\n`;
+      return `${event.time}  ${paint.red('Missing')}  ${who}: ${configName(event)} does not exist; ${hold(event.pods)} old values${event.required ? ' and would not start again' : ' (optional: it would start without it)'}\n`;
     case 'Found':
       return `${event.time}  ${paint.green('Found  ')}  ${who}: ${configName(event)} exists again\n`;
   }

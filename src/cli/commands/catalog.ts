@@ -52,6 +52,12 @@ export const COMMANDS: readonly Readonly<{ name: string; usage: string; descript
     load: async () => (await import('./watch.js')).watchCommand,
   },
   {
+    name: 'install',
+    usage: '[options]',
+    description: 'print the manifests that run kstale watch in the cluster (least-privilege RBAC, metrics Service, optional PrometheusRule)',
+    load: async () => (await import('./install.js')).installCommand,
+  },
+  {
     name: 'auth',
     usage: '[options]',
     description: 'show which reads (and, for restart, which patches) the current identity may make, and the minimal ClusterRoles',

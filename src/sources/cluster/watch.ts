@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { K8sObject } from '../../model/object.js';
 import { isRecord } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
@@ -40,11 +41,13 @@ type WatchLine = { type?: string; object?: Record<string, unknown> };
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', wake);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(wake, ms);
+    signal.addEventListener('abort', wake, { once: true });
   });
 
 function resourceVersionOf(object: Record<string, unknown> | undefined): string | undefined {
@@ -164,6 +167,8 @@ export async function watchResource(client: ClusterClient, resource: ClusterReso
 
 /** Watches every resource kstale reads, in every namespace asked for; resolves when the signal aborts. */
 export async function watchCluster(client: ClusterClient, options: WatchOptions, handlers: WatchHandlers): Promise<void> {
+  // One abort listener per open watch (13 resources × namespaces) is expected, not a leak.
+  setMaxListeners(0, options.signal);
   const served = await servedGroups(client);
   const namespaces: (string | null)[] = options.namespaces === null ? [null] : [...options.namespaces];
   const watches = CLUSTER_RESOURCES.flatMap((resource) => {

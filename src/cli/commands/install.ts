@@ -1,0 +1,23 @@
+import { Command, Option } from 'commander';
+import { descriptionOf } from './catalog.js';
+import type { CliIo } from '../io.js';
+
+type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean };
+
+export function installCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  return new Command('install')
+    .description(descriptionOf('install'))
+    .requiredOption('--image <image>', 'the kstale image to run (see the README: "Watch and alert")')
+    .option('-n, --namespace <ns>', 'namespace of the Deployment, Service and ServiceAccount', 'kstale')
+    .addOption(new Option('--secrets <mode>', 'metadata: list and watch Secrets (kstale asks for metadata only; RBAC cannot limit it to that); none: no access to Secrets').choices(['metadata', 'none']).default('metadata'))
+    .option('--prometheus-rule', 'also print a PrometheusRule (prometheus-operator) with the alerts')
+    .addHelpText('after', `
+Prints YAML; it changes nothing. Examples:
+  kstale install --image ghcr.io/example/kstale:0.1.0 | kubectl apply -f -
+  kstale install --image registry.example/kstale:0.1.0 -n monitoring --secrets none --prometheus-rule`)
+    .action(async (options: InstallCommandOptions) => {
+      const { installManifests } = await import('../../report/install.js');
+      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule) }));
+      setExitCode(0);
+    });
+}
