@@ -80,12 +80,20 @@ if (realKit && existsSync(realKit)) {
   row('live audit -A -o json (real kube-apiserver kit, perf estate)', 'kubectl get … -A -o json --show-managed-fields', kstale('audit', '--kubeconfig', realKit, '-A', '-o', 'json', '--exit-zero'), kubectlGet(realKit, ['--show-managed-fields']), '≤ 0.3×');
 }
 
+// kstale watch (issue 14): 1,000 config edits on the fake API server, then 10,000 more events.
+const watchRun = spawnSync(process.execPath, ['test/bench/watch.mjs', '--pods', '5000', '--edits', '1000', '--events', '10000'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+const watchResult = watchRun.status === 0 ? JSON.parse(watchRun.stdout.trim().split('\n').pop()) : undefined;
+if (!watchResult) console.error(`watch bench failed:\n${watchRun.stderr}`);
+
 const table = [['work', 'kstale', 'floor', 'ratio', 'RSS', 'RSS ratio', 'target', 'floor is']];
 for (const entry of rows) {
   table.push([entry.work, `${entry.kstale.ms} ms`, `${entry.floorMeasured.ms} ms`, `${entry.timeRatio}×`, entry.kstale.rssMb === null ? 'n/a' : `${entry.kstale.rssMb} MB`, entry.rssRatio === null ? 'n/a' : `${entry.rssRatio}×`, entry.target, entry.floor]);
 }
 const widths = table[0].map((_, column) => Math.max(...table.map((cells) => String(cells[column]).length)));
 for (const cells of table) console.log(cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd());
+if (watchResult) {
+  console.log(`\nwatch, ${watchResult.pods} pods: server event → changed verdict p50 ${watchResult.p50Ms} ms, p99 ${watchResult.p99Ms} ms (target < 200 ms) over ${watchResult.verdictsSeen} edits; RSS ${watchResult.rssStartMb} MB after start-up, ${watchResult.rssAfterEventsMb} MB after ${watchResult.events} events (${watchResult.rssGrowth}×, target ≤ 1.1×; heap used ${watchResult.heapStartMb} → ${watchResult.heapAfterEventsMb} MB)`);
+}
 if (!hasKubectl) console.log('kubectl is not installed: the live rows are skipped.');
-const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, rows };
+const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, rows, watch: watchResult ?? null };
 writeFileSync(join(root, 'test', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

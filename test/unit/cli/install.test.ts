@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import yaml from 'js-yaml';
+import { runCli } from '../../helpers/cli.js';
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [field: string]: any };
+
+async function install(args: string[]): Promise<Manifest[]> {
+  const run = await runCli(['install', ...args]);
+  assert.equal(run.code, 0, run.stderr);
+  return (yaml.loadAll(run.stdout) as (Manifest | null)[]).filter((document): document is Manifest => document !== null);
+}
+
+describe('[U] kstale install: the manifests that run kstale watch in a cluster', () => {
+  it('ServiceAccount, a list+watch ClusterRole and its binding, a hardened Deployment, a Service', async () => {
+    const manifests = await install(['--image', 'registry.example/kstale:0.1.0', '-n', 'monitoring']);
+    assert.deepEqual(manifests.map((manifest) => `${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`), [
+      'ServiceAccount/monitoring/kstale',
+      'ClusterRole//kstale-watch',
+      'ClusterRoleBinding//kstale-watch',
+      'Deployment/monitoring/kstale',
+      'Service/monitoring/kstale',
+    ]);
+    const role = manifests[1]!;
+    const verbs = new Set(role.rules.flatMap((rule: { verbs: string[] }) => rule.verbs));
+    assert.deepEqual([...verbs].sort(), ['get', 'list', 'watch'], 'reads only: never patch, create or delete');
+    assert.ok(role.rules.some((rule: { resources: string[] }) => rule.resources.includes('secrets')));
+    const deployment = manifests[3]!;
+    const container = deployment.spec.template.spec.containers[0];
+    assert.equal(deployment.spec.replicas, 1);
+    assert.deepEqual(container.args, ['watch', '-A', '--metrics-addr', ':9090', '-o', 'json']);
+    assert.equal(container.image, 'registry.example/kstale:0.1.0');
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(deployment.spec.template.spec.securityContext.runAsNonRoot, true);
+    assert.ok(container.resources.requests.cpu && container.resources.requests.memory);
+    assert.deepEqual(manifests[2]!.subjects, [{ kind: 'ServiceAccount', name: 'kstale', namespace: 'monitoring' }]);
+  });
+
+  it('--secrets none leaves Secrets out of the role; --prometheus-rule adds the alerts', async () => {
+    const manifests = await install(['--image', 'x', '--secrets', 'none', '--prometheus-rule']);
+    assert.ok(!manifests[1]!.rules.some((rule: { resources: string[] }) => rule.resources.includes('secrets')));
+    const rule = manifests.find((manifest) => manifest.kind === 'PrometheusRule')!;
+    assert.deepEqual(rule.spec.groups[0].rules.map((entry: { alert: string }) => entry.alert), ['KstaleStaleConfig', 'KstaleMissingRequiredConfig']);
+    assert.match(rule.spec.groups[0].rules[0].expr, /kstale_stale_since_seconds\) > 1800/);
+  });
+
+  it('--image is required', async () => {
+    const run = await runCli(['install']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /required option '--image <image>'/);
+  });
+});
