@@ -115,11 +115,13 @@ describe('[E] kstale watch against the fake API server (list, watch, bookmarks, 
 
   it('a dropped connection and a 410 relist: no verdict lost, none repeated', async () => {
     const before = watch.events().length;
-    server.compact();
+    // The connection drops, a change happens while kstale is away, and the server forgets the
+    // history before it: kstale's resourceVersion is too old, so it must relist to see it.
     server.dropWatches();
     const legacy = pod('legacy');
     legacy.status.containerStatuses[0].state = { running: { startedAt: '2026-11-24T15:30:00Z' } };
     server.update(legacy);
+    server.compact();
     await watch.until('Fresh legacy after the relist', () => watch.events().some((event) => eventKey(event) === 'Fresh Deployment/billing/legacy Secret/billing/legacy-token:token'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = watch.events().slice(before);
