@@ -59,6 +59,11 @@ export class LiveState implements StalenessLookup {
   private readonly workloadVerdicts = new Map<Ref, WorkloadVerdict>();
   private readonly missingVerdicts = new Map<string, MissingVerdict>();
 
+  /** Every object kept, for a full graph when one is needed (planning an automatic restart). */
+  allObjects(): K8sObject[] {
+    return [...this.objects.values()];
+  }
+
   count(kind: string): number {
     let n = 0;
     for (const object of this.objects.values()) if (object.kind === kind) n++;
@@ -342,4 +347,16 @@ export function watchEvents(judged: Judged, time: string, isMissing: (config: Re
     }
   }
   return events;
+}
+
+/**
+ * Workloads `kstale watch --restart-after` should restart now: stale, not protected (Reloader,
+ * wave and checksums restart by themselves), stale for at least `afterMs` since the change, and
+ * not restarted by kstale within `afterMs`. The restart plan's preflight still decides.
+ */
+export function dueForRestart(verdicts: readonly WorkloadVerdict[], lastRestart: ReadonlyMap<Ref, number>, nowMs: number, afterMs: number): Ref[] {
+  return verdicts
+    .filter((verdict) => verdict.protectedBy === null && nowMs - Date.parse(verdict.since) >= afterMs)
+    .filter((verdict) => nowMs - (lastRestart.get(verdict.workload) ?? Number.NEGATIVE_INFINITY) >= afterMs)
+    .map((verdict) => verdict.workload);
 }

@@ -6,6 +6,8 @@ export type InstallOptions = Readonly<{
   /** metadata: kstale may list and watch Secrets (it asks for metadata only); none: it may not */
   secrets: 'metadata' | 'none';
   prometheusRule: boolean;
+  /** run `kstale watch --restart-after` with this duration, and grant what it writes */
+  restartAfter?: string;
 }>;
 
 const NAME = 'kstale';
@@ -34,16 +36,25 @@ function readRules(secrets: InstallOptions['secrets']): Record<string, unknown>[
 export function installManifests(options: InstallOptions): string {
   const namespace = options.namespace;
   const meta = (name: string, namespaced = true) => ({ name, ...(namespaced ? { namespace } : {}), labels: LABELS });
-  const objects: Record<string, unknown>[] = [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME) },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta(`${NAME}-watch`, false), rules: readRules(options.secrets) },
+  const role = (name: string, rules: Record<string, unknown>[]) => [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta(name, false), rules },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: meta(`${NAME}-watch`, false),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${NAME}-watch` },
+      metadata: meta(name, false),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [{ kind: 'ServiceAccount', name: NAME, namespace }],
     },
+  ];
+  const restartArgs = options.restartAfter ? ['--restart-after', options.restartAfter, '--yes'] : [];
+  const objects: Record<string, unknown>[] = [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME) },
+    ...role(`${NAME}-watch`, readRules(options.secrets)),
+    // What `kubectl rollout restart` needs: the patch, and get to re-read after a 409.
+    ...(options.restartAfter ? role(`${NAME}-restart`, [
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['get', 'patch'] },
+      { apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: ['get', 'patch'] },
+    ]) : []),
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -60,7 +71,7 @@ export function installManifests(options: InstallOptions): string {
               {
                 name: 'kstale',
                 image: options.image,
-                args: ['watch', '-A', '--metrics-addr', `:${METRICS_PORT}`, '-o', 'json'],
+                args: ['watch', '-A', '--metrics-addr', `:${METRICS_PORT}`, '-o', 'json', ...restartArgs],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 20 },

@@ -135,3 +135,46 @@ describe('[E] kstale watch against the fake API server (list, watch, bookmarks, 
     assert.equal(await watch.exit, 0, watch.stderr);
   });
 });
+
+describe('[E] kstale watch --restart-after: safe auto-restart, off by default', () => {
+  const start = async (extra: string[]) => {
+    const server = await new FakeApiServer(items('restart/rotated-secret.json')).start();
+    const watch = new WatchProcess(['-n', 'billing', '-o', 'json', '--kubeconfig', server.kubeconfig({ namespace: 'billing' }), '--now', '2026-11-24T16:00:00Z', ...extra]);
+    return { server, watch };
+  };
+
+  it('restarts the stale, unprotected workload once; refuses the one whose key is missing and the one whose keys cannot be verified', async () => {
+    const { server, watch } = await start(['--restart-after', '1s', '--yes']);
+    try {
+      await watch.until('the restart', () => /restart: Deployment\/billing\/worker: restarted/.test(watch.stderr));
+      await watch.until('the refusals', () => /Deployment\/billing\/api: refused: would crash-loop: required Secret\/billing\/db-creds key user does not exist/.test(watch.stderr) && /Deployment\/billing\/legacy: refused: whether required Secret\/billing\/legacy-token key token exists cannot be known/.test(watch.stderr));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.deepEqual(server.writes().map((request) => `${request.method} ${request.path}`), ['PATCH /apis/apps/v1/namespaces/billing/deployments/worker']);
+      assert.equal(server.writes()[0]!.headers['content-type'], 'application/strategic-merge-patch+json');
+      await watch.until('Fresh worker', () => watch.events().some((event) => event.type === 'Fresh' && event.workload === 'Deployment/billing/worker'));
+    } finally {
+      watch.child.kill('SIGTERM');
+      await watch.exit;
+      await server.stop();
+    }
+  });
+
+  it('--dry-run logs what it would do and writes nothing; without --yes it refuses to start', async () => {
+    const { server, watch } = await start(['--restart-after', '1s', '--dry-run']);
+    try {
+      await watch.until('the dry run', () => /restart: Deployment\/billing\/worker: would restart \(dry run\)/.test(watch.stderr));
+      assert.deepEqual(server.writes(), []);
+    } finally {
+      watch.child.kill('SIGTERM');
+      await watch.exit;
+      await server.stop();
+    }
+    const { server: second, watch: unconfirmed } = await start(['--restart-after', '1s']);
+    try {
+      assert.equal(await unconfirmed.exit, 2);
+      assert.match(unconfirmed.stderr, /--restart-after restarts workloads unattended: add --yes/);
+    } finally {
+      await second.stop();
+    }
+  });
+});

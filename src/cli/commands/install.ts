@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { descriptionOf } from './catalog.js';
 import type { CliIo } from '../io.js';
+import { parseDuration } from '../options.js';
 
-type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean };
+type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean; restart?: boolean; restartAfter?: string };
 
 export function installCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('install')
@@ -11,13 +12,17 @@ export function installCommand(io: CliIo, setExitCode: (code: number) => void): 
     .option('-n, --namespace <ns>', 'namespace of the Deployment, Service and ServiceAccount', 'kstale')
     .addOption(new Option('--secrets <mode>', 'metadata: list and watch Secrets (kstale asks for metadata only; RBAC cannot limit it to that); none: no access to Secrets').choices(['metadata', 'none']).default('metadata'))
     .option('--prometheus-rule', 'also print a PrometheusRule (prometheus-operator) with the alerts')
+    .option('--restart', 'run the safe auto-restart (kstale watch --restart-after 30m --yes) and grant get/patch on the workloads it restarts')
+    .option('--restart-after <duration>', 'the same with another duration (implies --restart)')
     .addHelpText('after', `
 Prints YAML; it changes nothing. Examples:
   kstale install --image ghcr.io/example/kstale:0.1.0 | kubectl apply -f -
   kstale install --image registry.example/kstale:0.1.0 -n monitoring --secrets none --prometheus-rule`)
     .action(async (options: InstallCommandOptions) => {
       const { installManifests } = await import('../../report/install.js');
-      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule) }));
+      const restartAfter = options.restartAfter ?? (options.restart ? '30m' : undefined);
+      if (restartAfter !== undefined) parseDuration(restartAfter, '--restart-after');
+      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule), restartAfter }));
       setExitCode(0);
     });
 }

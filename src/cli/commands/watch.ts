@@ -9,7 +9,19 @@ import { addSourceOptions, checkFormat, clusterTargetOf, parseDuration, renderOp
 const FORMATS = ['table', 'json'];
 const DEFAULT_SYNC_PERIOD = '90s';
 
-type WatchCommandOptions = SourceOptions & { metricsAddr?: string; syncPeriod: string; watchSeconds: string };
+type WatchCommandOptions = SourceOptions & {
+  metricsAddr?: string;
+  syncPeriod: string;
+  watchSeconds: string;
+  restartAfter?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  maxParallel: string;
+  exclude: string[];
+  annotate?: boolean;
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function watchCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('watch')
@@ -17,6 +29,12 @@ export function watchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--metrics-addr <host:port>', 'serve Prometheus metrics on /metrics, and /healthz, /readyz (e.g. :9090)')
     .option('--sync-period <duration>', 'how long the kubelet may take to refresh a mounted config', DEFAULT_SYNC_PERIOD)
     .option('--watch-seconds <n>', 'how long the API server keeps one watch open before it is reopened', '300')
+    .option('--restart-after <duration>', 'restart a workload that has stayed stale and unprotected this long (off by default; needs --yes or --dry-run)')
+    .option('-y, --yes', 'with --restart-after: restart without asking (there is no one to ask)')
+    .option('--dry-run', 'with --restart-after: log what would be restarted; write nothing')
+    .option('--max-parallel <n>', 'with --restart-after: workloads restarted at the same time', '1')
+    .option('--exclude <kind/name>', 'with --restart-after: never restart this workload (repeatable)', collect, [])
+    .option('--annotate', 'with --restart-after: also set kstale.io/restarted-for on the pod template')
     .addHelpText('after', `
 Lists every resource kstale reads, then watches it from the list's resourceVersion (bookmarks,
 relist on 410 Gone, reconnect with backoff). Prints the current state once, then one line per
@@ -32,6 +50,10 @@ Examples:
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
     const watchSeconds = Number(options.watchSeconds);
     if (!Number.isInteger(watchSeconds) || watchSeconds < 1) throw new KstaleError('usage', `--watch-seconds "${options.watchSeconds}" is not a positive whole number`);
+    const restartAfterMs = options.restartAfter === undefined ? undefined : parseDuration(options.restartAfter, '--restart-after');
+    if (restartAfterMs !== undefined && !options.yes && !options.dryRun) throw new KstaleError('usage', '--restart-after restarts workloads unattended: add --yes (or --dry-run to log what it would do)');
+    const maxParallel = Number(options.maxParallel);
+    if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);
     const fixedNow = options.now === undefined ? undefined : resolveNow(options.now, io);
     const now = () => fixedNow ?? resolveNow(undefined, io);
     const [{ LiveState, watchEvents }, { openCluster, resolveNamespaces }, { watchCluster, watchedResources }, { watchEventJson, watchEventLine }, { createWatchMetrics, serveMetrics }] = await Promise.all([
@@ -62,6 +84,7 @@ Examples:
     if (served) io.stderr(`kstale: serving metrics on ${served.url}/metrics\n`);
     const stop = () => controller.abort();
     const removeHandler = io.onInterrupt(stop);
+    const restarter = restartAfterMs === undefined ? undefined : startRestarter(restartAfterMs);
     try {
       await watchCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
         reset: (resource, namespace, objects) => {
@@ -97,10 +120,68 @@ Examples:
       });
     } finally {
       removeHandler();
+      if (restarter) await restarter.stop();
       if (served) await new Promise<void>((resolve) => served.server.close(() => resolve()));
     }
     if (failure) throw failure;
     setExitCode(0);
+
+    /**
+     * Safe auto-restart: on a timer, the workloads due (stale, unprotected, for restartAfterMs)
+     * go through the same plan as `kstale restart` (preflight refusals, skips, exclusions) and the
+     * same writes (strategic-merge patch, 409 retried once, 403 named). At most one restart per
+     * workload per restartAfterMs; a failure is logged and the next tick goes on.
+     */
+    function startRestarter(afterMs: number): { stop: () => Promise<void> } {
+      const lastRestart = new Map<string, number>();
+      let running: Promise<void> = Promise.resolve();
+      const tick = () => {
+        running = running.then(async () => {
+          if (!synced || controller.signal.aborted) return;
+          const { dueForRestart } = await import('../../analyses/live.js');
+          const nowMs = Date.parse(now());
+          const due = dueForRestart(state.staleWorkloads(), lastRestart, nowMs, afterMs);
+          if (due.length === 0) return;
+          const [{ buildGraph }, { auditCluster }, { planRestart, targetsFromAudit, patchFor }, { applyPlan }] = await Promise.all([
+            import('../../graph/build.js'),
+            import('../../analyses/audit.js'),
+            import('../../analyses/restart-plan.js'),
+            import('../../actions/restart.js'),
+          ]);
+          const built = buildGraph(state.allObjects(), { type: 'cluster', context: connection.context, now: now() }, { unreadConfigs: state.unreadConfigs });
+          const audit = auditCluster(built, { now: now(), syncPeriodMs });
+          const targets = targetsFromAudit(audit).filter((target) => due.includes(target.workload));
+          const plan = planRestart(built, audit, targets, { includeProtected: false, deletePodsOnDeleteStrategy: false, force: false, exclude: options.exclude });
+          for (const workload of due) lastRestart.set(workload, nowMs);
+          for (const entry of plan.entries.filter((candidate) => candidate.action !== 'restart')) io.stderr(`kstale: restart: ${entry.workload}: ${entry.action === 'refuse' ? 'refused' : 'skipped'}: ${entry.note}\n`);
+          const planned = plan.entries.filter((entry) => entry.action === 'restart');
+          if (planned.length === 0) return;
+          if (options.dryRun) {
+            for (const entry of planned) io.stderr(`kstale: restart: ${entry.workload}: would restart (dry run): PATCH ${JSON.stringify(patchFor(entry, now(), Boolean(options.annotate))?.body)}\n`);
+            return;
+          }
+          const outcomes = await applyPlan(connection.client, { entries: planned }, {
+            now: now(),
+            annotate: Boolean(options.annotate),
+            maxParallel,
+            wait: false,
+            timeoutMs: 0,
+            pollMs: 1000,
+            continueOnError: true,
+            shouldStop: () => controller.signal.aborted,
+            progress: (line) => io.stderr(`kstale: restart: ${line}\n`),
+          });
+          for (const outcome of outcomes) io.stderr(`kstale: restart: ${outcome.workload}: ${outcome.result}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
+        }).catch((error: unknown) => io.stderr(`kstale: restart: ${(error as Error).message}\n`));
+      };
+      const timer = setInterval(tick, Math.max(200, Math.min(afterMs / 4, 10_000)));
+      return {
+        stop: async () => {
+          clearInterval(timer);
+          await running;
+        },
+      };
+    }
 
     function markListed(): void {
       if (synced || waitingForList.size > 0 || controller.signal.aborted) return;

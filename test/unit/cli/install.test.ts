@@ -45,6 +45,16 @@ describe('[U] kstale install: the manifests that run kstale watch in a cluster',
     assert.match(rule.spec.groups[0].rules[0].expr, /kstale_stale_since_seconds\) > 1800/);
   });
 
+  it('--restart grants get/patch on the workloads it restarts and runs the auto-restart; without it nothing may write', async () => {
+    const manifests = await install(['--image', 'x', '--restart']);
+    const restartRole = manifests.find((manifest) => manifest.kind === 'ClusterRole' && manifest.metadata.name === 'kstale-restart')!;
+    assert.deepEqual(restartRole.rules.map((rule: { resources: string[]; verbs: string[] }) => `${rule.resources.join(',')}:${rule.verbs.join(',')}`), ['deployments,statefulsets,daemonsets:get,patch', 'rollouts:get,patch']);
+    assert.ok(manifests.some((manifest) => manifest.kind === 'ClusterRoleBinding' && manifest.metadata.name === 'kstale-restart'));
+    const container = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0];
+    assert.deepEqual(container.args.slice(-3), ['--restart-after', '30m', '--yes']);
+    assert.deepEqual((await install(['--image', 'x', '--restart-after', '2h'])).find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0].args.slice(-3), ['--restart-after', '2h', '--yes']);
+  });
+
   it('--image is required', async () => {
     const run = await runCli(['install']);
     assert.equal(run.code, 2);
