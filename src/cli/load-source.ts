@@ -4,7 +4,8 @@ import { buildGraph, type BuiltGraph } from '../graph/build.js';
 import type { ClusterClient } from '../sources/cluster/http.js';
 import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
-import { loadManifests } from '../sources/manifests/index.js';
+import { loadManifests, type LoadedObjects } from '../sources/manifests/index.js';
+import { loadKustomization } from '../sources/manifests/render.js';
 import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
@@ -27,12 +28,31 @@ export const DEFAULT_NAMESPACE = 'default';
 
 /** Reads objects from `-f` paths (or, without them, the cluster) and keeps the namespaces asked for. */
 export async function loadSource(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
-  if (!options.filename || options.filename.length === 0) return loadFromCluster(options, io, now);
-  const loaded = loadManifests(options.filename, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin });
+  if (!options.filename?.length && !options.kustomize?.length) return loadFromCluster(options, io, now);
+  const loaded = loadLocalSources(options, io);
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
-  return { objects, problems: loaded.problems, source: { type: 'manifests', paths: options.filename, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, unreadConfigs: new Set(), forbiddenKinds: new Set() };
+  const paths = [...(options.filename ?? []), ...(options.kustomize ?? []).map((dir) => `-k ${dir}`)];
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, unreadConfigs: new Set(), forbiddenKinds: new Set() };
+}
+
+/** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
+export function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean } = {}): LoadedObjects {
+  const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const objects: K8sObject[] = [];
+  const problems: Problem[] = [];
+  if (options.filename?.length) {
+    const loaded = loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues });
+    objects.push(...loaded.objects);
+    problems.push(...loaded.problems);
+  }
+  for (const dir of options.kustomize ?? []) {
+    const rendered = loadKustomization(dir, { defaultNamespace, digestValues: extra.digestValues });
+    objects.push(...rendered.objects);
+    problems.push(...rendered.problems);
+  }
+  return { objects, problems };
 }
 
 /** Without -f: the current kubeconfig context, in -n, -A or the context's namespace (kubectl's habit). */

@@ -7,6 +7,8 @@ import type { ClusterTarget } from '../sources/cluster/connect.js';
 /** Options every reading command shares, spelled as kubectl spells them. */
 export type SourceOptions = {
   filename?: string[];
+  kustomize?: string[];
+  helmValues?: string[];
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
@@ -25,6 +27,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function addSourceOptions(command: Command, formats: readonly string[]): Command {
   return command
     .option('-f, --filename <path>', 'manifest file or directory (recursive), repeatable; - reads stdin', collect)
+    .option('-k, --kustomize <dir>', 'a kustomize overlay, rendered with kubectl kustomize (repeatable)', collect)
+    .option('--helm-values <file>', 'values file for Helm charts found under -f (rendered with helm template when installed; repeatable)', collect)
     .option('-n, --namespace <ns>', 'namespace to look in, and the namespace of objects that name none (default "default")')
     .option('-A, --all-namespaces', 'look in every namespace')
     .option('-l, --selector <selector>', 'only workloads and pods with these labels (app=web, tier in (a,b), !canary)')

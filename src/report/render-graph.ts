@@ -1,6 +1,6 @@
 import type { Graph, Reference } from '../model/graph.js';
 import { parseRef, type Ref } from '../model/refs.js';
-import { describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
+import { count, describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { compareStrings, painter, renderTable, type RenderOptions } from './options.js';
 
 function countBy(references: readonly Reference[], update: Reference['update']): number {
@@ -11,7 +11,7 @@ export function graphSummary(graph: Graph): string {
   const refs = graph.references;
   const missingRequired = graph.missing.filter((entry) => !entry.optional).length;
   return (
-    `${graph.workloads.length} workloads, ${graph.configs.length} configs, ${refs.length} references ` +
+    `${count(graph.workloads.length, 'workload')}, ${count(graph.configs.length, 'config')}, ${count(refs.length, 'reference')} ` +
     `(${countBy(refs, 'restart')} need a restart on change, ${countBy(refs, 'live')} live, ${countBy(refs, 'none')} none); ` +
     `${graph.missing.length} missing (${missingRequired} required); ${graph.unused.length} unused`
   );

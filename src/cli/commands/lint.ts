@@ -9,9 +9,9 @@ import { buildGraph } from '../../graph/build.js';
 import { KstaleError } from '../../model/errors.js';
 import type { Finding, Severity } from '../../model/finding.js';
 import { LINT_FORMATS } from '../../report/index.js';
-import { STDIN_NAME, loadManifests } from '../../sources/manifests/index.js';
+import { STDIN_NAME } from '../../sources/manifests/index.js';
 import type { CliIo } from '../io.js';
-import { DEFAULT_NAMESPACE } from '../load-source.js';
+import { DEFAULT_NAMESPACE, loadLocalSources } from '../load-source.js';
 import { checkFormat, renderOptionsFor, resolveNow } from '../options.js';
 
 const FORMATS = Object.keys(LINT_FORMATS);
@@ -19,6 +19,8 @@ const RULE_IDS = LINT_RULES.map((rule) => rule.id);
 
 type LintOptions = {
   filename: string[];
+  kustomize: string[];
+  helmValues: string[];
   namespace?: string;
   output: string;
   failOn: Severity;
@@ -71,6 +73,8 @@ export function lintCommand(io: CliIo, setExitCode: (code: number) => void, tool
     .description(descriptionOf('lint'))
     .argument('[paths...]', 'manifest files or directories (recursive); - reads stdin')
     .option('-f, --filename <path>', 'also read this file or directory (repeatable)', collect, [])
+    .option('-k, --kustomize <dir>', 'a kustomize overlay, rendered with kubectl kustomize (repeatable)', collect, [])
+    .option('--helm-values <file>', 'values file for Helm charts in the paths (rendered with helm template when installed; repeatable)', collect, [])
     .option('-n, --namespace <ns>', 'namespace of objects that name none', DEFAULT_NAMESPACE)
     .addOption(new Option('-o, --output <format>', `output format: ${FORMATS.join('|')}`).default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains').choices(['error', 'warning', 'info']).default('error'))
@@ -104,14 +108,16 @@ Examples:
     const patterns = [...parsePatterns(options.assumeExists, '--assume-exists'), ...parsePatterns(options.external, '--external')];
     const kubeVersion = parseKubeVersion(options.kubeVersion);
     const allPaths = [...paths, ...options.filename];
-    if (allPaths.length === 0) throw new KstaleError('usage', 'lint needs files or directories', { hint: 'kstale lint k8s/ (or - for stdin)' });
+    if (allPaths.length === 0 && options.kustomize.length === 0) throw new KstaleError('usage', 'lint needs files or directories', { hint: 'kstale lint k8s/ (or - for stdin, or -k overlay/)' });
     const now = resolveNow(options.now, io);
-    const { objects, problems } = loadManifests(allPaths, { defaultNamespace: options.namespace ?? DEFAULT_NAMESPACE, readStdin: io.readStdin });
+    const { objects, problems } = loadLocalSources({ filename: allPaths, kustomize: options.kustomize, helmValues: options.helmValues, namespace: options.namespace === DEFAULT_NAMESPACE ? undefined : options.namespace }, io);
     if (objects.length === 0 && problems.some((problem) => problem.code === 'unreadable')) {
       for (const problem of problems.filter((candidate) => candidate.severity === 'error')) io.stderr(`kstale: error: ${problem.file}: ${problem.message}\n`);
       throw new KstaleError('input', 'no input could be read');
     }
-    const built = buildGraph(objects, { type: 'manifests', paths: allPaths, now });
+    // Skipped inputs (a Helm chart without helm, a kustomization) are no findings, but say so.
+    for (const problem of problems.filter((candidate) => candidate.severity === 'notice')) io.stderr(`kstale: ${problem.file ? `${problem.file}: ` : ''}${problem.message}\n`);
+    const built = buildGraph(objects, { type: 'manifests', paths: [...allPaths, ...options.kustomize.map((dir) => `-k ${dir}`)], now });
     const report = runLint({ built, problems, kubeVersion, isExternal: (config) => matchesExternal(patterns, config) }, { disable: options.disable, enable: options.enable, failOn: options.failOn });
     const cwd = process.cwd();
     const view = { report: relativeFindings(report, cwd), toolVersion, srcRootUri: `${pathToFileURL(cwd).href}/` };

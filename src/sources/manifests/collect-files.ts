@@ -6,18 +6,31 @@ const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 
 /** Files that sit beside manifests but are not Kubernetes objects. */
 const NOT_MANIFESTS: readonly [RegExp, string][] = [
-  [/^kustomization\.ya?ml$|^Kustomization$/, 'a kustomization file (run kustomize build … | kstale … -f -)'],
+  [/^kustomization\.ya?ml$|^Kustomization$/, 'a kustomization: read its directory rendered with -k'],
   [/^Chart\.ya?ml$/, 'a Helm Chart.yaml'],
   [/^values.*\.ya?ml$/, 'a Helm values file'],
 ];
 
-export type CollectedFile = { path: string; explicit: boolean };
+/** A file to read, or a Helm chart directory (a Chart.yaml in it) to render as a whole. */
+export type CollectedFile = { path: string; explicit: boolean; chart?: boolean };
+
+function isChart(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => /^Chart\.ya?ml$/.test(name));
+  } catch {
+    return false;
+  }
+}
 
 export function skipReasonFor(fileName: string): string | undefined {
   return NOT_MANIFESTS.find(([pattern]) => pattern.test(fileName))?.[1];
 }
 
 function walkDirectory(dir: string, files: CollectedFile[], problems: Problem[]): void {
+  if (isChart(dir)) {
+    files.push({ path: dir, explicit: false, chart: true });
+    return;
+  }
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { collectFiles, skipReasonFor } from './collect-files.js';
 import { parseManifestText } from './parse-documents.js';
 import { documentsToObjects } from './to-objects.js';
+import { loadChart, type Runner } from './render.js';
 
 export type LoadedObjects = { objects: K8sObject[]; problems: Problem[] };
 
@@ -14,6 +15,12 @@ export type ManifestOptions = {
   readStdin?: () => string;
   /** keep digests of config values (impact compares them) */
   digestValues?: boolean;
+  /** whether -n was given (a Helm chart is rendered into that namespace) */
+  namespaceGiven?: boolean;
+  /** --helm-values files, in order */
+  helmValues?: readonly string[];
+  /** runs helm (tests inject a stand-in) */
+  run?: Runner;
 };
 
 /** Objects from texts that are not files on disk (a git revision's blobs), named as given. */
@@ -39,11 +46,18 @@ function readText(path: string, options: ManifestOptions): string {
 export function loadManifests(paths: readonly string[], options: ManifestOptions): LoadedObjects {
   const { files, problems } = collectFiles(paths);
   const objects: K8sObject[] = [];
-  for (const { path, explicit } of files) {
+  for (const { path, explicit, chart } of files) {
+    if (chart) {
+      const rendered = loadChart(path, { defaultNamespace: options.defaultNamespace, namespaceGiven: Boolean(options.namespaceGiven), valuesFiles: options.helmValues ?? [], digestValues: options.digestValues, run: options.run });
+      objects.push(...rendered.objects);
+      problems.push(...rendered.problems);
+      continue;
+    }
     const displayName = path === '-' ? STDIN_NAME : path;
     const skipReason = path === '-' ? undefined : skipReasonFor(basename(path));
     if (skipReason && !explicit) {
-      problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: `skipped: ${skipReason}` });
+      const where = skipReason.endsWith('with -k') ? ` ${dirname(path)}` : '';
+      problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: `skipped: ${skipReason}${where}` });
       continue;
     }
     let text: string;

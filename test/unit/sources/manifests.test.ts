@@ -138,11 +138,11 @@ describe('[U] bad input: one clear problem each, and the rest is still read', ()
     assert.deepEqual(problems.map((problem) => [problem.code, problem.line]), [['invalid-manifest', 11]]);
   });
 
-  it('kustomization, Chart, values and non-Kubernetes YAML are skipped with a notice each', () => {
+  it('kustomization, values and non-Kubernetes YAML are skipped with a notice each', () => {
     const { objects, problems } = load([fixture('bad-input', 'skipped')]);
     assert.deepEqual(objects.map((object) => object.name), ['kept']);
+    assert.match(problems.find((problem) => problem.file?.endsWith('kustomization.yaml'))!.message, /a kustomization: read its directory rendered with -k \S+skipped$/);
     assert.deepEqual(problems.map((problem) => [problem.severity, problem.file?.split('/').pop()]), [
-      ['notice', 'Chart.yaml'],
       ['notice', 'docker-compose.yml'],
       ['notice', 'kustomization.yaml'],
       ['notice', 'values-prod.yaml'],

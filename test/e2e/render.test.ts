@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { runCli, spawnCli } from '../helpers/cli.js';
+import { fixture, REPO_ROOT } from '../helpers/paths.js';
+
+const OVERLAY = 'fixtures/kustomize/overlays/prod';
+const withoutOrigins = (text: string) => JSON.parse(JSON.stringify(JSON.parse(text), (key, value) => (key === 'origin' || key === 'source' ? null : value)));
+
+describe('[E] kustomize overlays as a source (-k)', () => {
+  it('gives the same graph as kubectl kustomize … | kstale graph -f -, with hashed names protected', async () => {
+    const rendered = execFileSync('kubectl', ['kustomize', OVERLAY], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const viaStdin = await runCli(['graph', '-f', '-', '-o', 'json', '--now', '2026-11-24T16:00:00Z'], { stdin: rendered });
+    const viaK = spawnCli(['graph', '-k', OVERLAY, '-o', 'json', '--now', '2026-11-24T16:00:00Z']);
+    assert.equal(viaK.code, 0, viaK.stderr);
+    assert.deepEqual(withoutOrigins(viaK.stdout), withoutOrigins(viaStdin.stdout));
+    const graph = JSON.parse(viaK.stdout) as { references: { config: string; protectedBy: string | null; origin: { file: string } }[] };
+    assert.deepEqual(graph.references.map((reference) => [reference.config.replace(/-[a-z0-9]{10}$/, '-<hash>'), reference.protectedBy]), [
+      ['ConfigMap/shop/shared-settings', null],
+      ['ConfigMap/shop/web-config-<hash>', 'kustomize-hash'],
+      ['Secret/shop/web-secret-<hash>', 'kustomize-hash'],
+    ]);
+    assert.equal(graph.references[0]!.origin.file, `${OVERLAY} (document 4, from fixtures/kustomize/base/deployment.yaml)`);
+  });
+
+  it('lint -k and who-uses -k read the rendered overlay', () => {
+    const lint = spawnCli(['lint', '-k', OVERLAY, '-o', 'json']);
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+    const whoUses = spawnCli(['who-uses', 'cm/shared-settings', '-n', 'shop', '-k', OVERLAY]);
+    assert.match(whoUses.stdout, /deployment\/web\s+web\s+region\s+env REGION/);
+  });
+
+  it('without kubectl or kustomize on PATH: one line saying what to install, exit 2', () => {
+    const run = spawnCli(['graph', '-k', OVERLAY], { env: { PATH: '/nonexistent' } });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^kstale: error: -k fixtures\/kustomize\/overlays\/prod: neither kubectl nor kustomize is installed to render it\n  hint: install kubectl/);
+  });
+});
+
+describe('[E] Helm charts in a tree', () => {
+  const tree = 'fixtures/helm/tree';
+  it('without helm: the chart is skipped whole with one notice, never an error per template; the rest is read', () => {
+    const run = spawnCli(['lint', tree, '-o', 'json'], { env: { PATH: '/usr/bin:/bin' } });
+    assert.match(run.stderr, /^kstale: fixtures\/helm\/tree\/charts\/web: skipped: a Helm chart; helm is not installed to render it \(helm template RELEASE fixtures\/helm\/tree\/charts\/web \| kstale … -f -\)\n$/);
+    const findings = (JSON.parse(run.stdout) as { findings: { rule: string; file: string }[] }).findings;
+    assert.ok(!findings.some((finding) => finding.rule === 'invalid-manifest'));
+    assert.deepEqual(findings.map((finding) => `${finding.rule} ${finding.file}`), ['missing-config fixtures/helm/tree/plain/app.yaml']);
+  });
+
+  it('with helm on PATH: rendered with helm template (release from the directory, -n, --helm-values)', () => {
+    const path = `${fixture('helm', 'bin')}:${process.env.PATH ?? ''}`;
+    const run = spawnCli(['graph', '-f', tree, '-n', 'shop', '--helm-values', 'fixtures/helm/values-prod.yaml', '-o', 'json'], { env: { PATH: path } });
+    assert.equal(run.code, 0, run.stderr);
+    const graph = JSON.parse(run.stdout) as { configs: { ref: string; origin: { file: string } }[]; references: { workload: string; protectedBy: string | null }[] };
+    assert.deepEqual(graph.configs.map((config) => config.ref), ['ConfigMap/shop/web-config']);
+    assert.equal(graph.configs[0]!.origin.file, 'fixtures/helm/tree/charts/web (helm template) (document 1)');
+    assert.deepEqual(graph.references.map((reference) => [reference.workload, reference.protectedBy]), [['Deployment/shop/web', 'checksum']]);
+  });
+});
