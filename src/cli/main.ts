@@ -41,6 +41,7 @@ export async function buildProgram(io: CliIo, setExitCode: (code: number) => voi
     const command = entry.name === requested ? (await entry.load())(io, setExitCode, version) : new Command(entry.name).description(entry.description);
     program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
   }
+
   return program;
 }
 
@@ -50,6 +51,12 @@ export async function main(argv: readonly string[], injected?: CliIo): Promise<n
   let exitCode = 0;
   const debug = argv.includes('--debug');
   try {
+    // The completion scripts (and kubectl_complete-stale) ask with half-typed words: no parsing.
+    if (argv[2] === '__complete') {
+      const { complete } = await import('./commands/completion.js');
+      io.stdout(await complete(argv.slice(3), io, packageVersion()));
+      return 0;
+    }
     await (await buildProgram(io, (code) => (exitCode = code), argv.slice(2))).parseAsync([...argv]);
     return exitCode;
   } catch (error) {

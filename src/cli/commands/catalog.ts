@@ -63,6 +63,12 @@ export const COMMANDS: readonly Readonly<{ name: string; usage: string; descript
     description: 'show which reads (and, for restart, which patches) the current identity may make, and the minimal ClusterRoles',
     load: async () => (await import('./auth.js')).authCommand,
   },
+  {
+    name: 'completion',
+    usage: '<shell>',
+    description: 'print a shell completion script: bash, zsh or fish',
+    load: async () => (await import('./completion.js')).completionCommand,
+  },
 ];
 
 export function descriptionOf(name: string): string {

@@ -23,7 +23,7 @@ const IN_CLUSTER_TOKEN = `${IN_CLUSTER_DIR}/token`;
 type KubeConfig = InstanceType<typeof import('@kubernetes/client-node').KubeConfig>;
 
 /** The kubeconfig files kubectl would read: --kubeconfig, KUBECONFIG (a list), ~/.kube/config. */
-function kubeconfigFiles(options: KubeconfigOptions): { files: string[]; looked: string } {
+export function kubeconfigFiles(options: KubeconfigOptions): { files: string[]; looked: string } {
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw new KstaleError('cluster', `--kubeconfig ${options.kubeconfig}: the file does not exist`);
     return { files: [options.kubeconfig], looked: options.kubeconfig };
