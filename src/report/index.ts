@@ -6,7 +6,7 @@ import { renderGraphDot, renderGraphMermaid, renderGraphTable } from './render-g
 import { renderWhoUsesTable, whoUsesDocument, type WhoUsesView } from './render-who-uses.js';
 import { lintDocument, renderLintGithub, renderLintJunit, renderLintTable, type LintView } from './render-lint.js';
 import { sarifDocument } from './render-sarif.js';
-import { auditDocument, renderAuditTable } from './render-audit.js';
+import { auditDocument, auditEdges, renderAuditTable } from './render-audit.js';
 import type { AuditResult } from '../analyses/audit.js';
 import { impactDocument, renderImpactMarkdown, renderImpactTable, type ImpactView } from './render-impact.js';
 
@@ -82,8 +82,8 @@ export const GRAPH_FORMATS: Readonly<Record<string, Renderer<Graph>>> = {
   wide: (graph, options) => renderGraphTable(graph, { ...options, wide: true }),
   json: (graph) => renderJson(graphDocument(graph)),
   yaml: (graph) => renderYaml(graphDocument(graph)),
-  dot: renderGraphDot,
-  mermaid: renderGraphMermaid,
+  dot: (graph) => renderGraphDot(graph),
+  mermaid: (graph) => renderGraphMermaid(graph),
 };
 
 export const WHO_USES_FORMATS: Readonly<Record<string, Renderer<WhoUsesView>>> = {
@@ -106,7 +106,15 @@ export const AUDIT_FORMATS: Readonly<Record<string, Renderer<AuditResult>>> = {
   wide: (result, options) => renderAuditTable(result, { ...options, wide: true }),
   json: (result) => renderJson(auditDocument(result)),
   yaml: (result) => renderYaml(auditDocument(result)),
+  dot: (result) => renderGraphDot(referencedOnly(result.graph), auditEdges(result)),
+  mermaid: (result) => renderGraphMermaid(referencedOnly(result.graph), auditEdges(result)),
 };
+
+/** A picture of an audit shows the configs that something reads; the others are noise there. */
+function referencedOnly(graph: Graph): Graph {
+  const read = new Set(graph.references.map((reference) => reference.config));
+  return { ...graph, configs: graph.configs.filter((config) => read.has(config.ref)) };
+}
 
 export const IMPACT_FORMATS: Readonly<Record<string, Renderer<ImpactView>>> = {
   table: renderImpactTable,

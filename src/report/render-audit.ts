@@ -3,7 +3,7 @@ import { configJson, referenceJson, workloadJson } from './graph-json.js';
 import { count, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { ageBetween } from './durations.js';
 import { painter, renderTable, type RenderOptions } from './options.js';
-import { renderMissing, renderUnused } from './render-graph.js';
+import { renderMissing, renderUnused, type Decorate } from './render-graph.js';
 
 export function auditSummary(result: AuditResult): string {
   const stalePods = new Set(result.staleness.stale.map((entry) => entry.pod)).size;
@@ -95,5 +95,21 @@ export function auditDocument(result: AuditResult): Record<string, unknown> {
     missing: result.missing,
     unverified: result.unverified,
     unused: graph.unused,
+  };
+}
+
+/**
+ * How audit draws the reference graph: a stale edge red, labelled with the key and how long ago
+ * it changed; a protected one marked with what restarts it (bold when it is stale too).
+ */
+export function auditEdges(result: AuditResult): Decorate {
+  const now = result.graph.source.now;
+  const changes = new Map(result.staleWorkloads.map((workload) => [workload.workload, workload.changes]));
+  return (reference) => {
+    const change = changes.get(reference.workload)?.find((candidate) => candidate.config === reference.config && (candidate.key === reference.key || candidate.key === null || reference.key === null));
+    const stale = reference.update === 'restart' && change !== undefined;
+    const protectedNote = reference.protectedBy ? `protected: ${reference.protectedBy}` : undefined;
+    if (stale) return { note: [`stale: ${change.key && change.key !== reference.key ? `${change.key} ` : ''}changed ${ageBetween(change.changedAt, now)} ago`, protectedNote].filter(Boolean).join(', '), color: '#cc0000', bold: Boolean(protectedNote) };
+    return protectedNote ? { note: protectedNote, color: '#008800' } : undefined;
   };
 }

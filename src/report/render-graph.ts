@@ -65,39 +65,61 @@ function dotString(text: string): string {
   return `"${text.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')}"`;
 }
 
-function edgeLabel(reference: Reference): string {
-  return reference.key ? `${reference.via}: ${reference.key}` : reference.via;
+/** Workloads whose references come from more than one container: their edges name the container. */
+function multiContainerWorkloads(references: readonly Reference[]): Set<Ref> {
+  const containers = new Map<Ref, Set<string>>();
+  for (const reference of references) {
+    if (reference.container === null) continue;
+    const set = containers.get(reference.workload) ?? new Set<string>();
+    set.add(reference.container);
+    containers.set(reference.workload, set);
+  }
+  return new Set([...containers].filter(([, set]) => set.size > 1).map(([workload]) => workload));
+}
+
+function edgeLabel(reference: Reference, nameContainer: boolean): string {
+  const how = reference.key ? `${reference.via}: ${reference.key}` : reference.via;
+  return nameContainer && reference.container ? `${reference.container}: ${how}` : how;
 }
 
 function configRefs(graph: Graph): Ref[] {
   return [...new Set([...graph.configs.map((config) => config.ref), ...graph.missing.map((entry) => entry.config)])].sort();
 }
 
-export function renderGraphDot(graph: Graph): string {
+/** How one edge is drawn beyond the graph's own: audit marks stale (red) and protected edges. */
+export type EdgeDecoration = Readonly<{ note?: string; color?: string; bold?: boolean }>;
+export type Decorate = (reference: Reference) => EdgeDecoration | undefined;
+
+export function renderGraphDot(graph: Graph, decorate: Decorate = () => undefined): string {
   const missing = new Set(graph.missing.filter((entry) => entry.key === null).map((entry) => entry.config));
+  const named = multiContainerWorkloads(graph.references);
   const lines = ['digraph kstale {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
   for (const workload of graph.workloads) lines.push(`  ${dotString(workload.ref)} [shape=box, label=${dotString(`${workload.kind}\n${workload.namespace}/${workload.name}`)}];`);
   for (const ref of configRefs(graph)) {
     const { kind, namespace, name } = parseRef(ref);
-    const style = missing.has(ref) ? ', style=dashed, color=red' : kind === 'Secret' ? ', style=filled, fillcolor="#fde2e2"' : ', style=filled, fillcolor="#e2ecfd"';
-    lines.push(`  ${dotString(ref)} [shape=ellipse, label=${dotString(`${kind}\n${namespace}/${name}`)}${style}];`);
+    const style = missing.has(ref) ? ', style=dashed, color=red, fontcolor=red' : kind === 'Secret' ? ', style=filled, fillcolor="#fde2e2"' : ', style=filled, fillcolor="#e2ecfd"';
+    lines.push(`  ${dotString(ref)} [shape=ellipse, label=${dotString(`${kind}\n${namespace}/${name}${missing.has(ref) ? '\n(missing)' : ''}`)}${style}];`);
   }
   for (const reference of graph.references) {
     const style = reference.update === 'restart' ? 'solid' : reference.update === 'live' ? 'dashed' : 'dotted';
-    lines.push(`  ${dotString(reference.workload)} -> ${dotString(reference.config)} [label=${dotString(edgeLabel(reference))}, style=${style}];`);
+    const decoration = decorate(reference);
+    const label = `${edgeLabel(reference, named.has(reference.workload))}${decoration?.note ? `\n${decoration.note}` : ''}`;
+    const extra = `${decoration?.color ? `, color=${dotString(decoration.color)}, fontcolor=${dotString(decoration.color)}` : ''}${decoration?.bold ? ', penwidth=2' : ''}`;
+    lines.push(`  ${dotString(reference.workload)} -> ${dotString(reference.config)} [label=${dotString(label)}, style=${style}${extra}];`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 
 /** Mermaid node ids must be plain words: each ref gets a short numbered id. */
-export function renderGraphMermaid(graph: Graph): string {
+export function renderGraphMermaid(graph: Graph, decorate: Decorate = () => undefined): string {
   const ids = new Map<Ref, string>();
   const idOf = (ref: Ref) => {
     if (!ids.has(ref)) ids.set(ref, `n${ids.size}`);
     return ids.get(ref)!;
   };
   const label = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
+  const named = multiContainerWorkloads(graph.references);
   const lines = ['flowchart LR'];
   for (const workload of graph.workloads) lines.push(`  ${idOf(workload.ref)}[${label(`${workload.kind} ${workload.namespace}/${workload.name}`)}]`);
   for (const ref of configRefs(graph)) {
@@ -105,12 +127,18 @@ export function renderGraphMermaid(graph: Graph): string {
     lines.push(`  ${idOf(ref)}(${label(`${kind} ${namespace}/${name}`)})`);
   }
   const seen = new Set<string>();
+  const styles: string[] = [];
   for (const reference of graph.references) {
     const arrow = reference.update === 'restart' ? '-->' : '-.->';
-    const line = `  ${idOf(reference.workload)} ${arrow}|${label(edgeLabel(reference))}| ${idOf(reference.config)}`;
-    if (!seen.has(line)) lines.push(line);
+    const decoration = decorate(reference);
+    const text = `${edgeLabel(reference, named.has(reference.workload))}${decoration?.note ? ` · ${decoration.note}` : ''}`;
+    const line = `  ${idOf(reference.workload)} ${arrow}|${label(text)}| ${idOf(reference.config)}`;
+    if (seen.has(line)) continue;
+    if (decoration?.color || decoration?.bold) styles.push(`  linkStyle ${seen.size} ${[decoration.color ? `stroke:${decoration.color},color:${decoration.color}` : '', decoration.bold ? 'stroke-width:3px' : ''].filter(Boolean).join(',')}`);
+    lines.push(line);
     seen.add(line);
   }
+  lines.push(...styles);
   const missing = graph.missing.filter((entry) => entry.key === null).map((entry) => idOf(entry.config));
   if (missing.length > 0) {
     lines.push('  classDef missing stroke:#d00,stroke-dasharray:4 2');

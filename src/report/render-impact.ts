@@ -51,12 +51,64 @@ export function renderImpactMarkdown(view: ImpactView): string {
     }
     lines.push('');
   }
+  if (view.result.effects.length > 0) lines.push('<details><summary>Diagram</summary>', '', '```mermaid', ...impactMermaid(view.result), '```', '', '</details>', '');
   if (view.result.changes.length > 0) {
     lines.push('<details><summary>Config changes</summary>', '', '| Config | Change | Keys |', '|---|---|---|');
     for (const change of view.result.changes) lines.push(`| \`${cell(change.config)}\` | ${change.change} | ${cell(describeChange(change))} |`);
     lines.push('', '</details>', '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+const OUTCOME_STYLE: Readonly<Record<ImpactEffect['outcome'], string>> = {
+  breaks: 'fill:#fdd,stroke:#c00,color:#900',
+  'restart-needed': 'fill:#ffe9c7,stroke:#d80',
+  'rolls-on-apply': 'fill:#def,stroke:#36c',
+  protected: 'fill:#dfd,stroke:#080',
+  live: 'fill:#eee,stroke:#888',
+  unaffected: 'fill:#fff,stroke:#bbb,color:#888',
+};
+const SEVERITY: readonly ImpactEffect['outcome'][] = ['breaks', 'rolls-on-apply', 'restart-needed', 'protected', 'live', 'unaffected'];
+
+/**
+ * Changed configs → the workloads that read them, each workload coloured by its worst outcome
+ * (GitHub renders mermaid in pull-request comments). An edge names the container when the
+ * workload has more than one, the keys, and the outcome.
+ */
+export function impactMermaid(result: ImpactResult): string[] {
+  const ids = new Map<string, string>();
+  const idOf = (ref: string, prefix: string) => {
+    if (!ids.has(ref)) ids.set(ref, `${prefix}${ids.size}`);
+    return ids.get(ref)!;
+  };
+  const label = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
+  const lines = ['flowchart LR'];
+  const changeOf = new Map(result.changes.map((change) => [change.config, change]));
+  for (const config of [...new Set(result.effects.map((effect) => effect.config))]) {
+    const [kind, namespace, name] = config.split('/');
+    lines.push(`  ${idOf(config, 'c')}(${label(`${kind} ${namespace}/${name}: ${changeOf.get(config)?.change ?? 'unchanged'}`)})`);
+  }
+  const worst = new Map<string, ImpactEffect['outcome']>();
+  for (const effect of result.effects) {
+    const known = worst.get(effect.workload);
+    if (!known || SEVERITY.indexOf(effect.outcome) < SEVERITY.indexOf(known)) worst.set(effect.workload, effect.outcome);
+  }
+  for (const workload of worst.keys()) {
+    const [kind, namespace, name] = workload.split('/');
+    lines.push(`  ${idOf(workload, 'w')}[${label(`${kind} ${namespace}/${name}`)}]`);
+  }
+  const containers = new Map<string, Set<string>>();
+  for (const effect of result.effects) if (effect.container) containers.set(effect.workload, (containers.get(effect.workload) ?? new Set()).add(effect.container));
+  for (const effect of result.effects) {
+    const container = effect.container && (containers.get(effect.workload)?.size ?? 0) > 1 ? `${effect.container}: ` : '';
+    lines.push(`  ${idOf(effect.config, 'c')} -->|${label(`${container}${effect.keys.join(', ') || '-'} → ${effect.outcome}`)}| ${idOf(effect.workload, 'w')}`);
+  }
+  for (const outcome of SEVERITY) {
+    const members = [...worst].filter(([, value]) => value === outcome).map(([workload]) => idOf(workload, 'w'));
+    if (members.length === 0) continue;
+    lines.push(`  classDef ${outcome.replace(/-/g, '_')} ${OUTCOME_STYLE[outcome]}`, `  class ${members.join(',')} ${outcome.replace(/-/g, '_')}`);
+  }
+  return lines;
 }
 
 export function impactDocument(view: ImpactView): Record<string, unknown> {

@@ -4,12 +4,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Graph } from '../../../src/model/graph.js';
-import { GRAPH_FORMATS, WHO_USES_FORMATS, type RenderOptions } from '../../../src/report/index.js';
+import { AUDIT_FORMATS, GRAPH_FORMATS, IMPACT_FORMATS, WHO_USES_FORMATS, type RenderOptions } from '../../../src/report/index.js';
+import { auditCluster } from '../../../src/analyses/audit.js';
+import { assessImpact } from '../../../src/analyses/impact.js';
+import { buildGraph } from '../../../src/graph/build.js';
+import { loadManifests } from '../../../src/sources/manifests/index.js';
+import { graphOf } from '../../helpers/graph.js';
 import type { WhoUsesView } from '../../../src/report/render-who-uses.js';
 import { fixture } from '../../helpers/paths.js';
 
 const PLAIN: RenderOptions = { color: false, width: 200, Table };
-const EXTENSION: Record<string, string> = { table: 'txt', wide: 'wide.txt', json: 'json', yaml: 'yaml', dot: 'dot', mermaid: 'mmd' };
+const EXTENSION: Record<string, string> = { table: 'txt', wide: 'wide.txt', json: 'json', yaml: 'yaml', dot: 'dot', mermaid: 'mmd', markdown: 'md' };
 
 /** Compares with fixtures/report/<case>/<format>; UPDATE_GOLDEN=1 rewrites the file. */
 function assertGolden(caseName: string, format: string, actual: string): void {
@@ -31,6 +36,17 @@ describe('[U] renderers: golden output per format', () => {
   for (const [format, render] of Object.entries(WHO_USES_FORMATS)) {
     it(`who-uses -o ${format}`, () => assertGolden('who-uses', format, render(view, PLAIN)));
   }
+
+  // Pictures of the answers: audit of the real dump, impact of the fixture change.
+  const audit = auditCluster(graphOf([fixture('demo', 'cluster-dump.json')]), { now: '2026-11-24T16:00:00Z', syncPeriodMs: 90_000 });
+  for (const format of ['dot', 'mermaid'] as const) {
+    it(`audit -o ${format}: stale edges red with key and age, missing dashed, protected marked`, () => assertGolden('audit', format, AUDIT_FORMATS[format]!(audit, PLAIN)));
+  }
+  it('impact -o markdown ends with a collapsible mermaid diagram of outcomes', () => {
+    const load = (path: string) => buildGraph(loadManifests([path], { defaultNamespace: 'default', digestValues: true }).objects, { type: 'manifests', now: '2026-11-24T16:00:00Z' });
+    const result = assessImpact(load(fixture('impact', 'old')), load(fixture('impact', 'new')));
+    assertGolden('impact', 'markdown', IMPACT_FORMATS.markdown!({ result, source: { type: 'manifests', now: '2026-11-24T16:00:00Z' }, base: 'fixtures/impact/old' }, PLAIN));
+  });
 
   it('tables carry colour escapes only when asked to', () => {
     assert.doesNotMatch(GRAPH_FORMATS.table!(graph, PLAIN), /\u001b\[/);
