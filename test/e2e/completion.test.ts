@@ -54,7 +54,7 @@ describe('[E] shell completion', () => {
   it('completes commands, flags and -o values per command', () => {
     assert.deepEqual(completeInBash(['kstale', 'a']), ['audit', 'auth']);
     assert.ok(completeInBash(['kstale', 'audit', '--se']).includes('--selector'));
-    assert.deepEqual(completeInBash(['kstale', 'audit', '-o', '']), ['table', 'wide', 'json', 'yaml']);
+    assert.deepEqual(completeInBash(['kstale', 'audit', '-o', '']), ['table', 'wide', 'json', 'yaml', 'dot', 'mermaid']);
     assert.deepEqual(completeInBash(['kstale', 'lint', '-o', '']), ['table', 'json', 'sarif', 'github', 'junit']);
   });
 
