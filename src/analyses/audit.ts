@@ -40,6 +40,11 @@ export type AuditResult = Readonly<{
 
 const ROLLING = new Set(['rollout', 'restartAt']);
 
+/** "1 pod", "2 pods": findings are read by people. */
+function plural(n: number, singular: string, many = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : many}`;
+}
+
 function groupStale(stale: readonly StaleEntry[], runningByWorkload: ReadonlyMap<Ref, readonly PodAudit[]>): WorkloadAudit[] {
   return [...groupBy(stale, (entry) => entry.workload).entries()]
     .map(([workload, entries]) => {
@@ -118,11 +123,11 @@ function auditFindings(result: Omit<AuditResult, 'findings'>, objects: readonly 
     if (entries.length === 0) continue;
     const pods = new Set(entries.flatMap((entry) => entry.runningPods)).size;
     const named = entries.slice(0, 3).map((entry) => `${entry.config}${entry.key === null ? '' : ` key ${entry.key}`}`).join(', ');
-    findings.push(at('unverified-reference', 'warning', null, `${entries.length} required config references of ${pods} running pods cannot be checked (${named}${entries.length > 3 ? ', …' : ''}): ${UNVERIFIED_WHY[reason]}`));
+    findings.push(at('unverified-reference', 'warning', null, `${plural(entries.length, 'required config reference')} of ${plural(pods, 'running pod')} cannot be checked (${named}${entries.length > 3 ? ', …' : ''}): ${UNVERIFIED_WHY[reason]}`));
   }
   const withoutHistory = objects.filter((object) => (object.kind === 'ConfigMap' || object.kind === 'Secret') && !hasManagedFields(object.raw));
   if (withoutHistory.length > 0 && result.podCounts.total > 0) {
-    findings.push(at('no-managed-fields', 'warning', null, `${withoutHistory.length} configs have no managedFields: only their creation time is known, so later edits are invisible (for kubectl dumps add --show-managed-fields)`));
+    findings.push(at('no-managed-fields', 'warning', null, `${plural(withoutHistory.length, 'config has', 'configs have')} no managedFields: only their creation time is known, so later edits are invisible (for kubectl dumps add --show-managed-fields)`));
   }
   if (result.podCounts.total === 0) findings.push(at('no-pods', 'warning', null, 'the source has no pods: audit needs running pods (a `kubectl get pods,… -o json` dump or a live cluster)'));
   return findings;

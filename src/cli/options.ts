@@ -12,7 +12,10 @@ export type SourceOptions = {
   namespace?: string;
   allNamespaces?: boolean;
   selector?: string;
-  context?: string;
+  /** --context a,b or repeated: one or more kubeconfig contexts */
+  context?: string[];
+  allContexts?: boolean;
+  maxContexts?: string;
   kubeconfig?: string;
   output: string;
   color: boolean;
@@ -23,6 +26,7 @@ export type SourceOptions = {
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const collectNames = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((name) => name.trim()).filter(Boolean)];
 
 export function addSourceOptions(command: Command, formats: readonly string[]): Command {
   return command
@@ -32,7 +36,9 @@ export function addSourceOptions(command: Command, formats: readonly string[]): 
     .option('-n, --namespace <ns>', 'namespace to look in, and the namespace of objects that name none (default "default")')
     .option('-A, --all-namespaces', 'look in every namespace')
     .option('-l, --selector <selector>', 'only workloads and pods with these labels (app=web, tier in (a,b), !canary)')
-    .option('--context <name>', 'kubeconfig context to read (live cluster)')
+    .option('--context <names>', 'kubeconfig context(s) to read (live cluster): a,b or repeated', collectNames)
+    .option('--all-contexts', 'read every context of the kubeconfig (audit, who-uses, graph)')
+    .option('--max-contexts <n>', 'contexts read at the same time', '4')
     .option('--kubeconfig <path>', 'kubeconfig file (live cluster)')
     .option('--request-timeout <duration>', 'give up on an API request after this long (live cluster; 0: never)', '30s')
     .option('--secret-keys', 'read whole Secrets to learn their key names (needs get/list secrets; values are dropped at once)')
@@ -86,6 +92,8 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /** The cluster a command talks to, from kubectl's flags. */
-export function clusterTargetOf(options: Pick<SourceOptions, 'kubeconfig' | 'context' | 'requestTimeout'>, io: Pick<CliIo, 'env'>): ClusterTarget {
-  return { kubeconfig: options.kubeconfig, context: options.context, env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') };
+export function clusterTargetOf(options: { kubeconfig?: string; context?: string | readonly string[]; requestTimeout: string }, io: Pick<CliIo, 'env'>): ClusterTarget {
+  const contexts = typeof options.context === 'string' ? [options.context] : options.context ?? [];
+  if (contexts.length > 1) throw new KstaleError('usage', `this command reads one context at a time, not ${contexts.join(', ')}`, { hint: 'audit, who-uses and graph take several contexts' });
+  return { kubeconfig: options.kubeconfig, context: contexts[0], env: io.env, timeoutMs: parseDuration(options.requestTimeout, '--request-timeout') };
 }

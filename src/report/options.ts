@@ -15,6 +15,8 @@ export type RenderOptions = Readonly<{
   paint?: Paint;
   /** cli-table3, to wrap tables wider than `width`: loaded only when the width is finite (a terminal) */
   Table?: typeof Table;
+  /** several contexts in one output: every table gets a leading CONTEXT column with this name */
+  context?: string;
 }>;
 
 const same = (text: unknown) => String(text);
@@ -47,7 +49,9 @@ export function fitColumns(natural: readonly number[], width: number): number[] 
 }
 
 /** A kubectl-style table: upper-case heads, no borders, columns fitted to the terminal. */
-export function renderTable(head: readonly string[], rows: readonly (readonly string[])[], options: RenderOptions): string {
+export function renderTable(givenHead: readonly string[], givenRows: readonly (readonly string[])[], options: RenderOptions): string {
+  const head = options.context === undefined ? givenHead : ['CONTEXT', ...givenHead];
+  const rows = options.context === undefined ? givenRows : givenRows.map((row) => [options.context!, ...row]);
   const paint = painter(options);
   const natural = head.map((title, column) => Math.max(title.length, ...rows.map((row) => visibleLength(row[column] ?? ''))));
   const widths = fitColumns(natural, options.width);

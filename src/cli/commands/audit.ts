@@ -2,10 +2,11 @@ import { Command } from 'commander';
 import { descriptionOf } from './catalog.js';
 import { auditCluster, auditExitCode } from '../../analyses/audit.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
-import { AUDIT_FORMATS, auditDocument, jsonChunks } from '../../report/index.js';
-import { writeChunks, type CliIo } from '../io.js';
+import { AUDIT_FORMATS, auditDocument } from '../../report/index.js';
+import type { CliIo } from '../io.js';
+import { answerForContexts } from '../contexts.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
-import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+import { addSourceOptions, checkFormat, parseDuration, resolveNow, type SourceOptions } from '../options.js';
 
 const FORMATS = Object.keys(AUDIT_FORMATS);
 
@@ -30,14 +31,15 @@ Examples:
     checkFormat(options.output, FORMATS);
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now, { kinds: ['Pod'], for: 'audit' });
-    const result = auditCluster(built, { now, syncPeriodMs });
-    const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
-    if (options.output === 'json') writeChunks(io, jsonChunks(auditDocument(shown)));
-    else io.stdout(AUDIT_FORMATS[options.output]!(shown, await renderOptionsFor(options, io)));
-    const found = auditExitCode(result);
-    // --exit-zero silences findings, not an answer that could not be made (2).
-    setExitCode(Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found));
+    await answerForContexts(options, io, async (single, contextIo) => {
+      const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'audit' });
+      const result = auditCluster(built, { now, syncPeriodMs });
+      const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
+      const found = auditExitCode(result);
+      // --exit-zero silences findings, not an answer that could not be made (2).
+      const code = Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found);
+      return { document: () => auditDocument(shown), render: (render) => AUDIT_FORMATS[options.output]!(shown, render), code };
+    }, setExitCode);
   });
   return command;
 }

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { descriptionOf } from './catalog.js';
-import { GRAPH_FORMATS, graphDocument, jsonChunks } from '../../report/index.js';
-import { writeChunks, type CliIo } from '../io.js';
+import { GRAPH_FORMATS, graphDocument } from '../../report/index.js';
+import type { CliIo } from '../io.js';
+import { answerForContexts } from '../contexts.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
-import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+import { addSourceOptions, checkFormat, resolveNow, type SourceOptions } from '../options.js';
 
 const FORMATS = Object.keys(GRAPH_FORMATS);
 
@@ -19,11 +20,11 @@ Examples:
   addSourceOptions(command, FORMATS).action(async (options: SourceOptions) => {
     checkFormat(options.output, FORMATS);
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now);
-    const { graph } = built;
-    if (options.output === 'json') writeChunks(io, jsonChunks(graphDocument(graph)));
-    else io.stdout(GRAPH_FORMATS[options.output]!(graph, await renderOptionsFor(options, io)));
-    setExitCode(exitCodeForProblems(loaded.problems));
+    await answerForContexts(options, io, async (single, contextIo) => {
+      const { loaded, built } = await loadGraph(single, contextIo, now);
+      const { graph } = built;
+      return { document: () => graphDocument(graph), render: (render) => GRAPH_FORMATS[options.output]!(graph, render), code: exitCodeForProblems(loaded.problems) };
+    }, setExitCode);
   });
   return command;
 }

@@ -5,9 +5,11 @@ import { DEFAULT_SYNC_PERIOD_MS, findStale } from '../../analyses/staleness.js';
 import type { Ref } from '../../model/refs.js';
 import { whoUses, type ConfigQuery } from '../../graph/queries.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
+import { whoUsesDocument } from '../../report/render-who-uses.js';
+import { answerForContexts } from '../contexts.js';
 import type { CliIo } from '../io.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
-import { addSourceOptions, checkFormat, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
+import { addSourceOptions, checkFormat, resolveNow, type SourceOptions } from '../options.js';
 import { parseConfigTarget } from '../target.js';
 
 const FORMATS = Object.keys(WHO_USES_FORMATS);
@@ -44,13 +46,15 @@ Examples:
     checkFormat(options.output, FORMATS);
     const { kind, name } = parseConfigTarget(target, options.kind);
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` });
-    const { index } = built;
-    const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
-    const answer = whoUses(index, query);
-    const podsByWorkload = podCountsFor(answer.matched, index, now);
-    io.stdout(WHO_USES_FORMATS[options.output]!({ source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) }, await renderOptionsFor(options, io)));
-    setExitCode(exitCodeForProblems(loaded.problems));
+    await answerForContexts(options, io, async (single, contextIo) => {
+      const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` });
+      const { index } = built;
+      const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
+      const answer = whoUses(index, query);
+      const podsByWorkload = podCountsFor(answer.matched, index, now);
+      const view = { source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) };
+      return { document: () => whoUsesDocument(view), render: (render) => WHO_USES_FORMATS[options.output]!(view, render), code: exitCodeForProblems(loaded.problems) };
+    }, setExitCode);
   });
   return command;
 }
