@@ -15,7 +15,7 @@ export function auditSummary(result: AuditResult): string {
     `${stalePods} of ${count(counts.running, 'running pod')} stale in ${count(result.staleWorkloads.length, 'workload')}; ` +
     `${count(required, 'missing config or key', 'missing configs or keys')}${optional > 0 ? ` (+${optional} optional)` : ''}; ` +
     `${count(result.unprotected.length, 'restart-needed reference')} unprotected` +
-    (ignored > 0 ? `\n${ignored} pods not audited (${counts.pending} pending, ${counts.terminating} terminating, ${counts.finished} finished)` : '') +
+    (ignored > 0 ? `\n${count(ignored, 'pod')} not audited (${counts.pending} pending, ${counts.terminating} terminating, ${counts.finished} finished)` : '') +
     `\nchange times: ${result.precision.key} key-level, ${result.precision.object} object-level, ${result.precision.created} creation time only`
   );
 }
