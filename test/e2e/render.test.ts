@@ -1,8 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { fixture, REPO_ROOT } from '../helpers/paths.js';
+import { BIN, fixture, REPO_ROOT } from '../helpers/paths.js';
 
 const OVERLAY = 'fixtures/kustomize/overlays/prod';
 const withoutOrigins = (text: string) => JSON.parse(JSON.stringify(JSON.parse(text), (key, value) => (key === 'origin' || key === 'source' ? null : value)));
@@ -28,6 +31,23 @@ describe('[E] kustomize overlays as a source (-k)', () => {
     assert.equal(lint.code, 0, lint.stdout + lint.stderr);
     const whoUses = spawnCli(['who-uses', 'cm/shared-settings', '-n', 'shop', '-k', OVERLAY]);
     assert.match(whoUses.stdout, /deployment\/web\s+web\s+region\s+env REGION/);
+  });
+
+  it('impact -k overlay --base-ref: the overlay rendered at both revisions (the old one from a git worktree)', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'kstale-kustomize-git-'));
+    cpSync(fixture('kustomize'), join(repo, 'k8s'), { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const overlay = join(repo, 'k8s', 'overlays', 'prod', 'kustomization.yaml');
+    writeFileSync(overlay, readFileSync(overlay, 'utf8').replace('MODE=prod', 'MODE=canary'));
+    const run = spawnSync(process.execPath, [BIN, 'impact', '-k', 'k8s/overlays/prod', '--base-ref', 'HEAD', '-o', 'json'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const document = JSON.parse(run.stdout) as { changes: { config: string; change: string; keys: { changed: string[] } }[]; effects: { workload: string; outcome: string }[] };
+    assert.deepEqual(document.changes.map((change) => [change.config.replace(/-[a-z0-9]{10}$/, '-<hash>'), change.change, change.keys.changed]), [['ConfigMap/shop/web-config-<hash>', 'renamed', ['MODE']]]);
+    assert.deepEqual(document.effects.map((effect) => [effect.workload, effect.outcome]), [['Deployment/shop/web', 'rolls-on-apply']]);
+    assert.equal(git('worktree', 'list').trim().split('\n').length, 1, 'the temporary worktree is gone');
   });
 
   it('without kubectl or kustomize on PATH: one line saying what to install, exit 2', () => {

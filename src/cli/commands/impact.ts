@@ -6,17 +6,19 @@ import { KstaleError } from '../../model/errors.js';
 import type { K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { IMPACT_FORMATS } from '../../report/index.js';
-import { readManifestsAtRef } from '../../sources/manifests/git.js';
+import { readManifestsAtRef, withWorktreeAt } from '../../sources/manifests/git.js';
+import { loadKustomization } from '../../sources/manifests/render.js';
 import { loadManifests, loadManifestTexts } from '../../sources/manifests/index.js';
 import type { CliIo } from '../io.js';
 import type { ClusterConnection } from '../../sources/cluster/kubeconfig.js';
-import { DEFAULT_NAMESPACE, exitCodeForProblems, reportProblems } from '../load-source.js';
+import { DEFAULT_NAMESPACE, exitCodeForProblems, loadLocalSources, reportProblems } from '../load-source.js';
 import { checkFormat, clusterTargetOf, renderOptionsFor, resolveNow } from '../options.js';
 
 const FORMATS = Object.keys(IMPACT_FORMATS);
 
 type ImpactOptions = {
   filename: string[];
+  kustomize: string[];
   base: string[];
   baseRef?: string;
   againstCluster?: boolean;
@@ -37,13 +39,23 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 type Side = { objects: K8sObject[]; problems: Problem[]; name: string; unreadConfigs?: ReadonlySet<string> };
 
 function loadNew(options: ImpactOptions, io: CliIo, defaultNamespace: string): Side {
-  return { ...loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, digestValues: true }), name: options.filename.join(', ') };
+  const loaded = loadLocalSources({ filename: options.filename, kustomize: options.kustomize, namespace: defaultNamespace }, io, { digestValues: true });
+  return { ...loaded, name: [...options.filename, ...options.kustomize.map((dir) => `-k ${dir}`)].join(', ') };
 }
 
+/** The old side: other files (--base), or the same -f paths and -k overlays at a git revision (--base-ref). */
 function loadBaseFiles(options: ImpactOptions, io: CliIo): Side {
   const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (options.base.length > 0) return { ...loadManifests(options.base, { defaultNamespace, readStdin: io.readStdin, digestValues: true }), name: options.base.join(', ') };
-  return { ...loadManifestTexts(readManifestsAtRef(options.baseRef!, options.filename, process.cwd()), { defaultNamespace, digestValues: true }), name: `git ${options.baseRef}` };
+  const ref = options.baseRef!;
+  const files = options.filename.length > 0 ? loadManifestTexts(readManifestsAtRef(ref, options.filename, process.cwd()), { defaultNamespace, digestValues: true }) : { objects: [], problems: [] };
+  // An overlay is rendered as it was: from a temporary worktree of the revision.
+  const overlays = options.kustomize.length === 0 ? [] : withWorktreeAt(ref, process.cwd(), (pathAtRef) => options.kustomize.map((dir) => {
+    const rendered = loadKustomization(pathAtRef(dir), { defaultNamespace, digestValues: true });
+    const label = (file: string) => file.split(pathAtRef(dir)).join(`${ref}:${dir}`);
+    return { objects: rendered.objects.map((object) => ({ ...object, origin: object.origin && { ...object.origin, file: label(object.origin.file) } })), problems: rendered.problems };
+  }));
+  return { objects: [...files.objects, ...overlays.flatMap((overlay) => overlay.objects)], problems: [...files.problems, ...overlays.flatMap((overlay) => overlay.problems)], name: `git ${ref}` };
 }
 
 /**
@@ -64,6 +76,7 @@ export function impactCommand(io: CliIo, setExitCode: (code: number) => void): C
   const command = new Command('impact')
     .description(descriptionOf('impact'))
     .option('-f, --filename <path>', 'the new manifests (repeatable; directories recursive; - for stdin)', collect, [])
+    .option('-k, --kustomize <dir>', 'a kustomize overlay as the new side (repeatable); with --base-ref it is rendered at both revisions', collect, [])
     .option('--base <path>', 'the old manifests, e.g. the main branch checked out elsewhere (repeatable)', collect, [])
     .option('--base-ref <ref>', 'the old manifests are the same paths at this git revision')
     .option('--against-cluster', 'the old side is what the cluster runs now (current context)')
@@ -86,7 +99,7 @@ Examples:
     checkFormat(options.output, FORMATS);
     const sides = [options.base.length > 0, Boolean(options.baseRef), Boolean(options.againstCluster)].filter(Boolean).length;
     if (sides !== 1) throw new KstaleError('usage', 'say what to compare with: one of --base PATH, --base-ref REF or --against-cluster');
-    if (options.filename.length === 0) throw new KstaleError('usage', 'impact needs the new manifests with -f', { hint: 'kstale impact -f k8s/ --base-ref origin/main' });
+    if (options.filename.length === 0 && options.kustomize.length === 0) throw new KstaleError('usage', 'impact needs the new manifests with -f (or an overlay with -k)', { hint: 'kstale impact -f k8s/ --base-ref origin/main' });
     const now = resolveNow(options.now, io);
     // Objects in the files that name no namespace go to the context's when applied, as with kubectl.
     const connection = options.againstCluster ? await (await import('../../sources/cluster/connect.js')).openCluster(clusterTargetOf(options, io)) : undefined;
@@ -98,7 +111,7 @@ Examples:
     const { before, after } = connection ? await sidesAgainstCluster(connection, files, options) : { before: loadBaseFiles(options, io), after: files };
     const problems = [...before.problems, ...after.problems];
     reportProblems(problems, io);
-    const source = { type: 'manifests' as const, paths: options.filename, now };
+    const source = { type: 'manifests' as const, paths: [...options.filename, ...options.kustomize.map((dir) => `-k ${dir}`)], now };
     const result = assessImpact(buildGraph(before.objects, source, { unreadConfigs: before.unreadConfigs }), buildGraph(after.objects, source, { unreadConfigs: after.unreadConfigs }));
     io.stdout(IMPACT_FORMATS[options.output]!({ result, source, base: before.name }, await renderOptionsFor(options, io)));
     setExitCode(Math.max(exitCodeForProblems(problems), impactExitCode(result, options.failOn)));
