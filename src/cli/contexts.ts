@@ -13,7 +13,7 @@ export type Answer = Readonly<{
 type Single = SourceOptions & { context?: string[] };
 
 /** The contexts asked for: undefined when it is one context (or the current one), as before. */
-async function contextsAskedFor(options: SourceOptions, io: CliIo): Promise<string[] | undefined> {
+export async function contextsAskedFor(options: SourceOptions, io: CliIo): Promise<string[] | undefined> {
   if (options.allContexts) {
     if (options.filename?.length || options.kustomize?.length) throw new KstaleError('usage', '--all-contexts reads clusters: it cannot be combined with -f or -k');
     const [{ kubeconfigFiles }, { readKubeconfigFiles, contextNames }] = await Promise.all([import('../sources/cluster/kubeconfig.js'), import('../sources/cluster/kubeconfig-file.js')]);

@@ -82,8 +82,21 @@ describe('[E] many clusters at once: --context a,b and --all-contexts', () => {
     assert.equal(JSON.parse(one.stdout).kind, 'Graph');
   });
 
-  it('commands that write or follow one cluster refuse several contexts', async () => {
-    const run = await cli(['restart', '--affected', '--context', 'prod-eu,prod-us', '--dry-run']);
+  it('restart across contexts: one plan with a CONTEXT column, one confirmation, preflight per context', async () => {
+    const run = await runCli(['restart', '--affected', '--context', 'prod-eu,prod-us', '--kubeconfig', kubeconfig, '--now', NOW], { answer: 'y' });
+    assert.equal(run.code, 1, 'refusals need attention');
+    assert.match(run.stdout, /^prod-eu: Restart plan: 1 to restart, 2 skipped or refused\nCONTEXT\s+NAMESPACE\s+WORKLOAD\s+ACTION/m);
+    assert.match(run.stdout, /^prod-eu\s+billing\s+deployment\/api\s+refuse/m);
+    assert.match(run.stdout, /^prod-us: Restart plan: 0 to restart, 0 skipped or refused/m);
+    assert.equal(run.stderr.match(/\[y\/N\]/g)?.length, 1);
+    assert.match(run.stderr, /Restart 1 workload in contexts "prod-eu"\? \[y\/N\]/);
+    assert.deepEqual(stale.writes().map((request) => `${request.method} ${request.path}`), ['PATCH /apis/apps/v1/namespaces/billing/deployments/worker']);
+    assert.deepEqual(healthy.writes(), []);
+    assert.match(run.stdout, /^prod-eu\s+billing\s+deployment\/worker\s+restarted/m);
+  });
+
+  it('watch follows one cluster: several contexts are refused', async () => {
+    const run = await cli(['watch', '--context', 'prod-eu,prod-us']);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /this command reads one context at a time/);
   });

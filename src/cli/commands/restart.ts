@@ -1,14 +1,16 @@
 import { Command } from 'commander';
 import { descriptionOf } from './catalog.js';
 import { auditCluster } from '../../analyses/audit.js';
-import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartPlan } from '../../analyses/restart-plan.js';
+import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartOutcome, type RestartPlan } from '../../analyses/restart-plan.js';
+import type { BuiltGraph } from '../../graph/build.js';
+import { contextsAskedFor } from '../contexts.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
-import { KstaleError } from '../../model/errors.js';
+import { isKstaleError, KstaleError } from '../../model/errors.js';
 import { makeRef } from '../../model/refs.js';
 import { renderJson } from '../../report/index.js';
 import { renderOutcomesTable, renderPlanTable, restartDocument } from '../../report/render-restart.js';
 import type { CliIo } from '../io.js';
-import { loadGraph } from '../load-source.js';
+import { loadGraph, type LoadedSource } from '../load-source.js';
 import { addSourceOptions, checkFormat, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 import { parseConfigTarget } from '../target.js';
 
@@ -43,6 +45,23 @@ function patchesOf(plan: RestartPlan, now: string, annotate: boolean): { workloa
     });
 }
 
+/** What to restart in one context, and the plan with its preflight. */
+function planFor(built: BuiltGraph, loaded: LoadedSource, options: RestartOptions, now: string): RestartPlan {
+  const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
+  let targets = targetsFromAudit(audit);
+  if (options.uses) {
+    const { kind, name } = parseConfigTarget(options.uses);
+    const namespaces = options.allNamespaces ? [...new Set(loaded.objects.map((object) => object.namespace))] : [loaded.namespace];
+    targets = namespaces.flatMap((ns) => targetsForConfig(built, audit, makeRef(kind, ns, name), options.key ?? null));
+  }
+  return planRestart(built, audit, targets, {
+    includeProtected: Boolean(options.includeProtected),
+    deletePodsOnDeleteStrategy: Boolean(options.deletePodsOnDeleteStrategy),
+    force: Boolean(options.force),
+    exclude: options.exclude,
+  });
+}
+
 export function restartCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   const command = new Command('restart')
     .description(descriptionOf('restart'))
@@ -73,35 +92,49 @@ Examples:
     if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);
     const timeoutMs = parseDuration(options.timeout, '--timeout');
     const now = resolveNow(options.now, io);
-    const { loaded, built } = await loadGraph(options, io, now, { kinds: ['Pod'], for: 'restart' });
-    const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
-    let targets = targetsFromAudit(audit);
-    if (options.uses) {
-      const { kind, name } = parseConfigTarget(options.uses);
-      const namespaces = options.allNamespaces ? [...new Set(loaded.objects.map((object) => object.namespace))] : [loaded.namespace];
-      targets = namespaces.flatMap((ns) => targetsForConfig(built, audit, makeRef(kind, ns, name), options.key ?? null));
+    const contexts = await contextsAskedFor(options, io);
+    const many = contexts !== undefined;
+    // Each context is read and planned on its own (its own preflight); one that cannot be read is reported and left out.
+    const planned: { context: string | undefined; loaded: LoadedSource; plan: RestartPlan; patches: ReturnType<typeof patchesOf> }[] = [];
+    const failedContexts: { context: string; message: string }[] = [];
+    for (const context of contexts ?? [undefined]) {
+      const contextIo: CliIo = context === undefined ? io : { ...io, stderr: (text) => io.stderr(text.replace(/^kstale: /gm, `kstale: [${context}] `)) };
+      try {
+        const single = context === undefined ? options : { ...options, context: [context] };
+        const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'restart' });
+        const plan = planFor(built, loaded, options, now);
+        planned.push({ context, loaded, plan, patches: patchesOf(plan, now, Boolean(options.annotate)) });
+      } catch (error) {
+        if (!many || !isKstaleError(error)) throw error;
+        failedContexts.push({ context: context!, message: error.message });
+        io.stderr(`kstale: error: context "${context}": ${error.message}\n`);
+      }
     }
-    const plan = planRestart(built, audit, targets, {
-      includeProtected: Boolean(options.includeProtected),
-      deletePodsOnDeleteStrategy: Boolean(options.deletePodsOnDeleteStrategy),
-      force: Boolean(options.force),
-      exclude: options.exclude,
-    });
+    const failedExit = failedContexts.length > 0 ? 2 : 0;
     const render = await renderOptionsFor(options, io);
     const json = options.output === 'json';
-    const patches = patchesOf(plan, now, Boolean(options.annotate));
-    if (!json) io.stdout(renderPlanTable(plan, render));
-    if (options.dryRun || patches.length === 0) {
-      if (json) io.stdout(renderJson(restartDocument(plan, null, Boolean(options.dryRun), patches)));
-      else if (patches.length === 0) io.stdout('Nothing to restart.\n');
-      else io.stdout(`\nDry run: nothing is written. The requests would be:\n${patches.map((patch) => (patch.method === 'DELETE' ? `DELETE ${patch.delete!.join(', ')}` : `PATCH ${patch.workload} (Content-Type: ${patch.contentType})\n  ${JSON.stringify(patch.body)}`)).join('\n')}\n`);
-      setExitCode(plan.entries.some((entry) => entry.action === 'refuse') ? 1 : 0);
+    const renderFor = (context: string | undefined) => (context === undefined ? render : { ...render, context });
+    const prefix = (context: string | undefined, text: string) => (context === undefined ? text : `${context}: ${text}`);
+    const report = (outcomesOf: (entry: (typeof planned)[number]) => readonly RestartOutcome[] | null, dryRun: boolean) => {
+      const documents = planned.map((entry) => ({ ...restartDocument(entry.plan, outcomesOf(entry), dryRun, entry.patches), ...(many ? { context: entry.context } : {}) }));
+      return renderJson(many ? { apiVersion: 'kstale/v1', kind: 'List', items: documents, errors: failedContexts } : documents[0]);
+    };
+    if (!json) for (const entry of planned) io.stdout(prefix(entry.context, renderPlanTable(entry.plan, renderFor(entry.context))));
+    const total = planned.reduce((sum, entry) => sum + entry.patches.length, 0);
+    if (options.dryRun || total === 0) {
+      if (json) io.stdout(report(() => null, Boolean(options.dryRun)));
+      else if (total === 0) io.stdout('Nothing to restart.\n');
+      else {
+        const requests = planned.flatMap((entry) => entry.patches.map((patch) => prefix(entry.context, patch.method === 'DELETE' ? `DELETE ${patch.delete!.join(', ')}` : `PATCH ${patch.workload} (Content-Type: ${patch.contentType})\n  ${JSON.stringify(patch.body)}`)));
+        io.stdout(`\nDry run: nothing is written. The requests would be:\n${requests.join('\n')}\n`);
+      }
+      setExitCode(Math.max(failedExit, planned.some((entry) => entry.plan.entries.some((planEntry) => planEntry.action === 'refuse')) ? 1 : 0));
       return;
     }
-    const context = loaded.source.context ?? '';
+    const where = many ? `contexts ${planned.filter((entry) => entry.patches.length > 0).map((entry) => `"${entry.context}"`).join(', ')}` : `context "${planned[0]!.loaded.source.context ?? ''}"`;
     if (!options.yes) {
-      if (!io.canPrompt) throw new KstaleError('usage', `refusing to restart ${patches.length} workloads without confirmation: there is no terminal to ask on`, { hint: 'read the plan above, then run again with --yes' });
-      const answer = await io.prompt(`Restart ${patches.length} workloads in context "${context}"? [y/N] `);
+      if (!io.canPrompt) throw new KstaleError('usage', `refusing to restart ${total} workload${total === 1 ? '' : 's'} without confirmation: there is no terminal to ask on`, { hint: 'read the plan above, then run again with --yes' });
+      const answer = await io.prompt(`Restart ${total} workload${total === 1 ? '' : 's'} in ${where}? [y/N] `);
       if (!/^y(es)?$/i.test(answer.trim())) {
         io.stderr('Not confirmed: nothing was written.\n');
         setExitCode(1);
@@ -115,7 +148,8 @@ Examples:
     });
     try {
       const { applyPlan } = await import('../../actions/restart.js');
-      const outcomes = await applyPlan(loaded.client!, plan, {
+      // Contexts go side by side; within one, --max-parallel and --wait pace the restarts.
+      const outcomes = await Promise.all(planned.map((entry) => applyPlan(entry.loaded.client!, entry.plan, {
         now,
         annotate: Boolean(options.annotate),
         maxParallel,
@@ -124,11 +158,12 @@ Examples:
         pollMs: 1000,
         continueOnError: Boolean(options.continueOnError),
         shouldStop: () => interrupted,
-        progress: (line) => io.stderr(`${line}\n`),
-      });
-      io.stdout(json ? renderJson(restartDocument(plan, outcomes, false, patches)) : renderOutcomesTable(outcomes, render));
-      const planned = outcomes.filter((outcome) => !['skipped'].includes(outcome.result));
-      setExitCode(planned.every((outcome) => outcome.result === 'restarted') ? 0 : 1);
+        progress: (line) => io.stderr(`${prefix(entry.context, line)}\n`),
+      })));
+      if (json) io.stdout(report((entry) => outcomes[planned.indexOf(entry)]!, false));
+      else planned.forEach((entry, index) => io.stdout(prefix(entry.context, renderOutcomesTable(outcomes[index]!, renderFor(entry.context)))));
+      const all = outcomes.flat().filter((outcome) => outcome.result !== 'skipped');
+      setExitCode(Math.max(failedExit, all.every((outcome) => outcome.result === 'restarted') ? 0 : 1));
     } finally {
       removeHandler();
     }
