@@ -1,6 +1,7 @@
 import { groupBy, type BuiltGraph } from '../graph/build.js';
 import { compareStrings, type Unverified } from '../graph/missing.js';
 import type { Finding } from '../model/finding.js';
+import { count as plural } from '../model/text.js';
 import type { Graph, ProtectedBy, Reference } from '../model/graph.js';
 import type { K8sObject } from '../model/object.js';
 import { parseRef, type Ref } from '../model/refs.js';
@@ -39,11 +40,6 @@ export type AuditResult = Readonly<{
 }>;
 
 const ROLLING = new Set(['rollout', 'restartAt']);
-
-/** "1 pod", "2 pods": findings are read by people. */
-function plural(n: number, singular: string, many = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : many}`;
-}
 
 function groupStale(stale: readonly StaleEntry[], runningByWorkload: ReadonlyMap<Ref, readonly PodAudit[]>): WorkloadAudit[] {
   return [...groupBy(stale, (entry) => entry.workload).entries()]

@@ -2,9 +2,7 @@ import type { Reference } from '../model/graph.js';
 import { parseRef, type Ref } from '../model/refs.js';
 
 /** `1 error`, `2 errors`: counts in summaries read as English. */
-export function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
+export { count } from '../model/text.js';
 
 /** `Deployment/shop/web` → `deployment/web`, kubectl's way of naming an object in a namespace. */
 export function kubectlName(ref: Ref): string {

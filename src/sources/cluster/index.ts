@@ -5,7 +5,7 @@ import { valueDigestsOf, withoutSecretValues } from '../config-values.js';
 import { slimObject } from '../slim.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
-import { apiVersionOf, CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, objectPath, type ClusterResource } from './resources.js';
+import { apiVersionOf, CLUSTER_RESOURCES, forbiddenListMessage, listPath, METADATA_ONLY_ACCEPT, objectPath, type ClusterResource } from './resources.js';
 
 export { connectToCluster } from './kubeconfig.js';
 
@@ -63,8 +63,7 @@ async function readResource(client: ClusterClient, resource: ClusterResource, ve
     });
     if (outcome.kind === 'not-found') continue; // an API group or version this server does not serve
     if (outcome.kind === 'forbidden') {
-      const where = namespace === null ? 'in any namespace' : `in namespace ${namespace}`;
-      into.problems.push({ code: 'forbidden', severity: 'warning', message: `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`, object: resource.plural });
+      into.problems.push({ code: 'forbidden', severity: 'warning', message: forbiddenListMessage(resource, namespace), object: resource.plural });
       into.forbidden.push({ kind: resource.kind, plural: resource.plural, group: resource.group, namespace });
       return;
     }

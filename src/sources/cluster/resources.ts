@@ -51,3 +51,9 @@ export function objectPath(resource: Pick<ClusterResource, 'group' | 'plural'>, 
 
 /** Secrets are read as metadata: no value ever leaves the API server (DESIGN.md section 5). */
 export const METADATA_ONLY_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/** The warning for a list the identity may not make: what could not be read, and what answers lack without it. */
+export function forbiddenListMessage(resource: ClusterResource, namespace: string | null): string {
+  const where = namespace === null ? 'in any namespace' : `in namespace ${namespace}`;
+  return `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`;
+}

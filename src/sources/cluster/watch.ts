@@ -5,7 +5,7 @@ import type { Problem } from '../../model/problem.js';
 import type { ClusterClient } from './http.js';
 import { getWhole, hasController, servedGroups, toObject, versionsToList, type ClusterReadOptions } from './index.js';
 import { listAll } from './list.js';
-import { CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
+import { CLUSTER_RESOURCES, forbiddenListMessage, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
 
 /** What a watch reports, for metrics and for the operator. */
 export type WatchRestartReason = 'expired' | 'closed' | 'disconnected' | 'error';
@@ -82,8 +82,7 @@ export async function watchResource(client: ClusterClient, resource: ClusterReso
           const outcome = await listAll(client, listPath(resource, candidate, namespace), { accept: metadataOnly ? METADATA_ONLY_ACCEPT : undefined, labelSelector: resource.selectable ? options.selector : undefined, pageSize: options.pageSize });
           if (outcome.kind === 'not-found') continue;
           if (outcome.kind === 'forbidden') {
-            const where = namespace === null ? 'in any namespace' : `in namespace ${namespace}`;
-            handlers.problem({ code: 'forbidden', severity: 'warning', message: `cannot list ${resource.plural}${resource.group ? `.${resource.group}` : ''} ${where}: ${resource.withoutIt}`, object: resource.plural });
+            handlers.problem({ code: 'forbidden', severity: 'warning', message: forbiddenListMessage(resource, namespace), object: resource.plural });
             handlers.forbidden(resource, namespace);
             return;
           }
