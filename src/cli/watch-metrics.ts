@@ -5,8 +5,8 @@ import { parseRef } from '../model/refs.js';
 
 export type WatchMetrics = Readonly<{
   /** one change event received from a watch */
-  event: (resource: string, atMs: number) => void;
-  restart: (resource: string, reason: string) => void;
+  event: (resource: string, atMs: number, context?: string) => void;
+  restart: (resource: string, reason: string, context?: string) => void;
   /** the Prometheus text of every metric now */
   text: () => Promise<string>;
   contentType: string;
@@ -16,81 +16,101 @@ export type WatchMetrics = Readonly<{
  * kstale's metrics (issue 14), computed at scrape time from the live state: a workload that is no
  * longer stale simply has no series. prom-client provides the registry and the text format.
  */
-export async function createWatchMetrics(state: LiveState, kinds: readonly { kind: string; plural: string }[], clock: () => Date): Promise<WatchMetrics> {
+/** What one watched context contributes: its live state and the resources it watches. */
+export type MetricsSource = Readonly<{ context: string; state: LiveState; kinds: readonly { kind: string; plural: string }[] }>;
+
+export async function createWatchMetrics(sources: readonly MetricsSource[], clock: () => Date): Promise<WatchMetrics> {
   const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kstale_' });
-  const workloadLabels = (ref: string) => {
+  // A `context` label only when several contexts are watched: one context reads as before.
+  const labelled = sources.length > 1;
+  const withContext = (names: string[]) => (labelled ? ['context', ...names] : names);
+  const contextLabel = (context: string | undefined): Record<string, string> => (labelled && context !== undefined ? { context } : {});
+  const each = (visit: (source: MetricsSource, extra: Record<string, string>) => void) => {
+    for (const source of sources) visit(source, contextLabel(source.context));
+  };
+  const workloadLabels = (ref: string, extra: Record<string, string>) => {
     const { kind, namespace, name } = parseRef(ref);
-    return { namespace, kind, workload: name };
+    return { ...extra, namespace, kind, workload: name };
   };
   new Gauge({
     name: 'kstale_stale_pods',
     help: 'Running pods of the workload with at least one container holding stale config',
-    labelNames: ['namespace', 'kind', 'workload'],
+    labelNames: withContext(['namespace', 'kind', 'workload']),
     registers: [registry],
     collect() {
       this.reset();
-      for (const verdict of state.staleWorkloads()) this.set(workloadLabels(verdict.workload), verdict.stalePods);
+      each(({ state }, extra) => {
+        for (const verdict of state.staleWorkloads()) this.set(workloadLabels(verdict.workload, extra), verdict.stalePods);
+      });
     },
   });
   new Gauge({
     name: 'kstale_stale_references',
     help: 'One series per stale reference of a workload (config and key changed after its pods started)',
-    labelNames: ['namespace', 'kind', 'workload', 'config_kind', 'config', 'key', 'protected_by'],
+    labelNames: withContext(['namespace', 'kind', 'workload', 'config_kind', 'config', 'key', 'protected_by']),
     registers: [registry],
     collect() {
       this.reset();
-      for (const verdict of state.staleWorkloads()) {
-        for (const reference of verdict.references) {
-          const config = parseRef(reference.config);
-          this.set({ ...workloadLabels(verdict.workload), config_kind: config.kind, config: config.name, key: reference.key ?? '', protected_by: reference.protectedBy ?? '' }, 1);
+      each(({ state }, extra) => {
+        for (const verdict of state.staleWorkloads()) {
+          for (const reference of verdict.references) {
+            const config = parseRef(reference.config);
+            this.set({ ...workloadLabels(verdict.workload, extra), config_kind: config.kind, config: config.name, key: reference.key ?? '', protected_by: reference.protectedBy ?? '' }, 1);
+          }
         }
-      }
+      });
     },
   });
   new Gauge({
     name: 'kstale_stale_since_seconds',
     help: 'Seconds since the oldest config change that made the workload stale',
-    labelNames: ['namespace', 'kind', 'workload'],
+    labelNames: withContext(['namespace', 'kind', 'workload']),
     registers: [registry],
     collect() {
       this.reset();
       const now = clock().getTime();
-      for (const verdict of state.staleWorkloads()) this.set(workloadLabels(verdict.workload), Math.max(0, (now - Date.parse(verdict.since)) / 1000));
+      each(({ state }, extra) => {
+        for (const verdict of state.staleWorkloads()) this.set(workloadLabels(verdict.workload, extra), Math.max(0, (now - Date.parse(verdict.since)) / 1000));
+      });
     },
   });
   new Gauge({
     name: 'kstale_missing_references',
     help: 'Workloads whose running pods read a config or key that does not exist',
-    labelNames: ['namespace', 'config_kind', 'config', 'key', 'required'],
+    labelNames: withContext(['namespace', 'config_kind', 'config', 'key', 'required']),
     registers: [registry],
     collect() {
       this.reset();
-      for (const missing of state.missing()) {
-        const config = parseRef(missing.config);
-        this.set({ namespace: config.namespace, config_kind: config.kind, config: config.name, key: missing.key ?? '', required: String(missing.required) }, missing.workloads.length);
-      }
+      each(({ state }, extra) => {
+        for (const missing of state.missing()) {
+          const config = parseRef(missing.config);
+          this.set({ ...extra, namespace: config.namespace, config_kind: config.kind, config: config.name, key: missing.key ?? '', required: String(missing.required) }, missing.workloads.length);
+        }
+      });
     },
   });
   new Gauge({
     name: 'kstale_objects',
     help: 'Objects kstale keeps, by resource',
-    labelNames: ['resource'],
+    labelNames: withContext(['resource']),
     registers: [registry],
     collect() {
-      for (const { kind, plural } of kinds) this.set({ resource: plural }, state.count(kind));
+      each(({ state, kinds }, extra) => {
+        for (const { kind, plural } of kinds) this.set({ ...extra, resource: plural }, state.count(kind));
+      });
     },
   });
-  const events = new Counter({ name: 'kstale_watch_events_total', help: 'Watch events received, by resource', labelNames: ['resource'], registers: [registry] });
-  const restarts = new Counter({ name: 'kstale_watch_restarts_total', help: 'Watches reopened, by resource and reason (closed, expired: relisted after 410 Gone, disconnected, error)', labelNames: ['resource', 'reason'], registers: [registry] });
+  const events = new Counter({ name: 'kstale_watch_events_total', help: 'Watch events received, by resource', labelNames: withContext(['resource']), registers: [registry] });
+  const restarts = new Counter({ name: 'kstale_watch_restarts_total', help: 'Watches reopened, by resource and reason (closed, expired: relisted after 410 Gone, disconnected, error)', labelNames: withContext(['resource', 'reason']), registers: [registry] });
   const lastEvent = new Gauge({ name: 'kstale_last_event_timestamp_seconds', help: 'When the last watch event arrived (Unix time)', registers: [registry] });
   return {
-    event: (resource, atMs) => {
-      events.inc({ resource });
+    event: (resource, atMs, context) => {
+      events.inc({ ...contextLabel(context), resource });
       lastEvent.set(atMs / 1000);
     },
-    restart: (resource, reason) => restarts.inc({ resource, reason }),
+    restart: (resource, reason, context) => restarts.inc({ ...contextLabel(context), resource, reason }),
     text: () => registry.metrics(),
     contentType: registry.contentType,
   };

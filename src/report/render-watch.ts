@@ -4,9 +4,9 @@ import { kubectlName, namespaceOf } from './describe.js';
 import { painter, type RenderOptions } from './options.js';
 
 /** `-o json`: one `kstale/v1` WatchEvent per line. */
-export function watchEventJson(event: WatchEvent): string {
+export function watchEventJson(event: WatchEvent, context?: string): string {
   const { type, time, workload, config, key, pods, protectedBy, changedAt, required } = event;
-  return `${JSON.stringify({ apiVersion: 'kstale/v1', kind: 'WatchEvent', type, time, workload, config, key, pods, protectedBy, ...(changedAt ? { changedAt } : {}), ...(required !== undefined ? { required } : {}) })}\n`;
+  return `${JSON.stringify({ apiVersion: 'kstale/v1', kind: 'WatchEvent', ...(context !== undefined ? { context } : {}), type, time, workload, config, key, pods, protectedBy, ...(changedAt ? { changedAt } : {}), ...(required !== undefined ? { required } : {}) })}\n`;
 }
 
 function configName(event: WatchEvent): string {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { FakeApiServer } from '../helpers/fake-api-server.js';
 import { runCli } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { BIN, fixture } from '../helpers/paths.js';
 
 const NOW = '2026-11-24T16:00:00Z';
 const items = (file: string) => (JSON.parse(readFileSync(fixture(...file.split('/')), 'utf8')) as { items: Record<string, any>[] }).items;
@@ -95,9 +96,30 @@ describe('[E] many clusters at once: --context a,b and --all-contexts', () => {
     assert.match(run.stdout, /^prod-eu\s+billing\s+deployment\/worker\s+restarted/m);
   });
 
-  it('watch follows one cluster: several contexts are refused', async () => {
-    const run = await cli(['watch', '--context', 'prod-eu,prod-us']);
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /this command reads one context at a time/);
+  it('watch several contexts: events carry the context, metrics get a context label, one unreachable context is one line', async () => {
+    const child = spawn(process.execPath, [BIN, 'watch', '--context', 'prod-eu,prod-us,gone', '-o', 'json', '--kubeconfig', kubeconfig, '--now', NOW, '--request-timeout', '2s', '--metrics-addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!/serving metrics on (\S+)\/metrics/.test(stderr) || stdout.split('\n').filter(Boolean).length < 3) {
+        if (Date.now() > deadline) throw new Error(`timed out\n${stdout}\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const events = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { context: string; type: string; workload: string });
+      assert.ok(events.every((event) => event.context === 'prod-eu'), stdout);
+      assert.match(stderr, /kstale: error: context "gone": cannot reach/);
+      const metricsUrl = /serving metrics on (\S+)\/metrics/.exec(stderr)![1];
+      const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+      // (worker was restarted by the test before: api and legacy are the stale ones now)
+      assert.match(text, /^kstale_stale_pods\{context="prod-eu",namespace="billing",kind="Deployment",workload="api"\} 1$/m);
+      assert.match(text, /^kstale_objects\{context="prod-us",resource="pods"\} 2$/m);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exit, 2, 'a context that could not be watched');
   });
 });

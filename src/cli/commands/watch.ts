@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { descriptionOf } from './catalog.js';
-import { KstaleError } from '../../model/errors.js';
+import { isKstaleError, KstaleError } from '../../model/errors.js';
 import { configScope } from '../../model/refs.js';
 import type { CliIo } from '../io.js';
+import type { ClusterConnection } from '../../sources/cluster/kubeconfig.js';
 import { reportProblems } from '../load-source.js';
 import { addSourceOptions, checkFormat, clusterTargetOf, parseDuration, renderOptionsFor, resolveNow, type SourceOptions } from '../options.js';
 
@@ -64,67 +65,107 @@ Examples:
       import('../watch-metrics.js'),
     ]);
     const render = await renderOptionsFor(options, io);
-    const connection = await openCluster(clusterTargetOf(options, io));
-    const namespaces = resolveNamespaces(options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context', connection);
-    const watched = await watchedResources(connection.client, namespaces);
-    const key = (plural: string, namespace: string | null) => `${plural}@${namespace ?? '*'}`;
-    const waitingForList = new Set(watched.map((entry) => key(entry.resource.plural, entry.namespace)));
-    const disconnected = new Set(waitingForList);
-    const state = new LiveState();
-    const metrics = await createWatchMetrics(state, watched.map((entry) => entry.resource), () => new Date(now()));
+    const { contextsAskedFor } = await import('../contexts.js');
+    const contexts = await contextsAskedFor(options, io);
+    const many = contexts !== undefined;
     const controller = new AbortController();
-    let synced = false;
-    let forbiddenPodLists = 0;
-    let failure: KstaleError | undefined;
-    const emit = (judged: ReturnType<InstanceType<typeof LiveState>['judge']>) => {
-      for (const event of watchEvents(judged, now(), (config, key) => state.isMissing(config, key))) io.stdout(options.output === 'json' ? watchEventJson(event) : watchEventLine(event, render));
-    };
-    const stalenessOptions = () => ({ now: now(), syncPeriodMs });
-    const served = options.metricsAddr ? await serveMetrics(options.metricsAddr, metrics, () => synced && disconnected.size === 0) : undefined;
-    if (served) io.stderr(`kstale: serving metrics on ${served.url}/metrics\n`);
-    const stop = () => controller.abort();
-    const removeHandler = io.onInterrupt(stop);
-    const restarter = restartAfterMs === undefined ? undefined : startRestarter(restartAfterMs);
-    try {
-      await watchCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
-        reset: (resource, namespace, objects) => {
-          const touched = state.reset(resource.kind, namespace, objects);
-          if (synced) emit(state.judge(touched, stalenessOptions()));
-        },
-        change: (type, resource, object) => {
-          metrics.event(resource.plural, io.clock().getTime());
-          const touched = state.apply(type, object);
-          if (synced) emit(state.judge(touched, stalenessOptions()));
-        },
-        problem: (problem) => reportProblems([problem], io),
-        restart: (resource, reason) => metrics.restart(resource.plural, reason),
-        forbidden: (resource, namespace) => {
-          if (resource.kind === 'ConfigMap' || resource.kind === 'Secret') state.unreadConfigs.add(configScope(resource.kind, namespace));
-          waitingForList.delete(key(resource.plural, namespace));
-          disconnected.delete(key(resource.plural, namespace));
-          if (resource.kind === 'Pod') forbiddenPodLists++;
-          if (forbiddenPodLists === (namespaces?.length ?? 1)) {
-            failure = new KstaleError('forbidden', `cannot list pods ${namespaces === null ? 'in any namespace' : `in namespace ${namespaces.join(', ')}`} (forbidden): watch needs them, so there is nothing to watch`, { hint: `${namespaces === null ? `try -n ${connection.namespace} (the context's namespace), or ` : ''}run kstale auth to see what this identity may read` });
-            controller.abort();
+    const failures: KstaleError[] = [];
+
+    /** One watched context: its connection, live state, readiness, and (optionally) its auto-restart. */
+    const follow = async (context: string | undefined) => {
+      const contextIo: CliIo = context === undefined ? io : { ...io, stderr: (text) => io.stderr(text.replace(/^kstale: /gm, `kstale: [${context}] `)) };
+      const connection = await openCluster(clusterTargetOf({ ...options, context: context === undefined ? options.context : [context] }, io));
+      const namespaces = resolveNamespaces(options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context', connection);
+      const watched = await watchedResources(connection.client, namespaces);
+      const key = (plural: string, namespace: string | null) => `${plural}@${namespace ?? '*'}`;
+      const waitingForList = new Set(watched.map((entry) => key(entry.resource.plural, entry.namespace)));
+      const disconnected = new Set(waitingForList);
+      const state = new LiveState();
+      let synced = false;
+      let forbiddenPodLists = 0;
+      const emit = (judged: ReturnType<InstanceType<typeof LiveState>['judge']>) => {
+        for (const event of watchEvents(judged, now(), (config, configKey) => state.isMissing(config, configKey))) {
+          io.stdout(options.output === 'json' ? watchEventJson(event, many ? connection.context : undefined) : `${many ? `${connection.context}  ` : ''}${watchEventLine(event, render)}`);
+        }
+      };
+      const stalenessOptions = () => ({ now: now(), syncPeriodMs });
+      const markListed = () => {
+        if (synced || waitingForList.size > 0 || controller.signal.aborted) return;
+        synced = true;
+        // The current state once, like audit, as events; then only changes.
+        emit(state.judgeAll(stalenessOptions()));
+      };
+      return {
+        context: connection.context,
+        state,
+        kinds: watched.map((entry) => entry.resource),
+        ready: () => synced && disconnected.size === 0,
+        run: async (metrics: Awaited<ReturnType<typeof createWatchMetrics>>) => {
+          const restarter = restartAfterMs === undefined ? undefined : startRestarter(restartAfterMs, connection, state, () => synced, contextIo);
+          try {
+            await watchCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
+              reset: (resource, namespace, objects) => {
+                const touched = state.reset(resource.kind, namespace, objects);
+                if (synced) emit(state.judge(touched, stalenessOptions()));
+              },
+              change: (type, resource, object) => {
+                metrics.event(resource.plural, io.clock().getTime(), connection.context);
+                const touched = state.apply(type, object);
+                if (synced) emit(state.judge(touched, stalenessOptions()));
+              },
+              problem: (problem) => reportProblems([problem], contextIo),
+              restart: (resource, reason) => metrics.restart(resource.plural, reason, connection.context),
+              forbidden: (resource, namespace) => {
+                if (resource.kind === 'ConfigMap' || resource.kind === 'Secret') state.unreadConfigs.add(configScope(resource.kind, namespace));
+                waitingForList.delete(key(resource.plural, namespace));
+                disconnected.delete(key(resource.plural, namespace));
+                if (resource.kind === 'Pod') forbiddenPodLists++;
+                if (forbiddenPodLists === (namespaces?.length ?? 1)) {
+                  failures.push(new KstaleError('forbidden', `cannot list pods ${namespaces === null ? 'in any namespace' : `in namespace ${namespaces.join(', ')}`} (forbidden)${many ? ` in context "${connection.context}"` : ''}: watch needs them, so there is nothing to watch`, { hint: `${namespaces === null ? `try -n ${connection.namespace} (the context's namespace), or ` : ''}run kstale auth to see what this identity may read` }));
+                  controller.abort();
+                }
+                markListed();
+              },
+              listed: (resource, namespace) => {
+                waitingForList.delete(key(resource.plural, namespace));
+                markListed();
+              },
+              connected: (resource, namespace, isConnected) => {
+                if (isConnected) disconnected.delete(key(resource.plural, namespace));
+                else disconnected.add(key(resource.plural, namespace));
+              },
+            });
+          } finally {
+            if (restarter) await restarter.stop();
           }
-          markListed();
         },
-        listed: (resource, namespace) => {
-          waitingForList.delete(key(resource.plural, namespace));
-          markListed();
-        },
-        connected: (resource, namespace, isConnected) => {
-          if (isConnected) disconnected.delete(key(resource.plural, namespace));
-          else disconnected.add(key(resource.plural, namespace));
-        },
-      });
+      };
+    };
+
+    // With several contexts, one that cannot be reached is one line and an exit code of 2; the others are watched.
+    let unreachable = false;
+    const followers = (await Promise.all((contexts ?? [undefined]).map(async (context) => {
+      try {
+        return await follow(context);
+      } catch (error) {
+        if (!many || !isKstaleError(error)) throw error;
+        io.stderr(`kstale: error: context "${context}": ${error.message}\n`);
+        unreachable = true;
+        return undefined;
+      }
+    }))).filter((follower): follower is NonNullable<typeof follower> => follower !== undefined);
+    const metrics = await createWatchMetrics(followers.map(({ context, state, kinds }) => ({ context, state, kinds })), () => new Date(now()));
+    const served = options.metricsAddr ? await serveMetrics(options.metricsAddr, metrics, () => followers.every((follower) => follower.ready())) : undefined;
+    if (served) io.stderr(`kstale: serving metrics on ${served.url}/metrics\n`);
+    const removeHandler = io.onInterrupt(() => controller.abort());
+    try {
+      await Promise.all(followers.map((follower) => follower.run(metrics)));
     } finally {
       removeHandler();
-      if (restarter) await restarter.stop();
       if (served) await new Promise<void>((resolve) => served.server.close(() => resolve()));
     }
-    if (failure) throw failure;
-    setExitCode(0);
+    if (failures.length > 0) throw failures[0]!;
+    setExitCode(unreachable ? 2 : 0);
 
     /**
      * Safe auto-restart: on a timer, the workloads due (stale, unprotected, for restartAfterMs)
@@ -132,12 +173,12 @@ Examples:
      * same writes (strategic-merge patch, 409 retried once, 403 named). At most one restart per
      * workload per restartAfterMs; a failure is logged and the next tick goes on.
      */
-    function startRestarter(afterMs: number): { stop: () => Promise<void> } {
+    function startRestarter(afterMs: number, connection: ClusterConnection, state: InstanceType<typeof LiveState>, isSynced: () => boolean, log: CliIo): { stop: () => Promise<void> } {
       const lastRestart = new Map<string, number>();
       let running: Promise<void> = Promise.resolve();
       const tick = () => {
         running = running.then(async () => {
-          if (!synced || controller.signal.aborted) return;
+          if (!isSynced() || controller.signal.aborted) return;
           const { dueForRestart } = await import('../../analyses/live.js');
           const nowMs = Date.parse(now());
           const due = dueForRestart(state.staleWorkloads(), lastRestart, nowMs, afterMs);
@@ -153,11 +194,11 @@ Examples:
           const targets = targetsFromAudit(audit).filter((target) => due.includes(target.workload));
           const plan = planRestart(built, audit, targets, { includeProtected: false, deletePodsOnDeleteStrategy: false, force: false, exclude: options.exclude });
           for (const workload of due) lastRestart.set(workload, nowMs);
-          for (const entry of plan.entries.filter((candidate) => candidate.action !== 'restart')) io.stderr(`kstale: restart: ${entry.workload}: ${entry.action === 'refuse' ? 'refused' : 'skipped'}: ${entry.note}\n`);
+          for (const entry of plan.entries.filter((candidate) => candidate.action !== 'restart')) log.stderr(`kstale: restart: ${entry.workload}: ${entry.action === 'refuse' ? 'refused' : 'skipped'}: ${entry.note}\n`);
           const planned = plan.entries.filter((entry) => entry.action === 'restart');
           if (planned.length === 0) return;
           if (options.dryRun) {
-            for (const entry of planned) io.stderr(`kstale: restart: ${entry.workload}: would restart (dry run): PATCH ${JSON.stringify(patchFor(entry, now(), Boolean(options.annotate))?.body)}\n`);
+            for (const entry of planned) log.stderr(`kstale: restart: ${entry.workload}: would restart (dry run): PATCH ${JSON.stringify(patchFor(entry, now(), Boolean(options.annotate))?.body)}\n`);
             return;
           }
           const outcomes = await applyPlan(connection.client, { entries: planned }, {
@@ -169,10 +210,10 @@ Examples:
             pollMs: 1000,
             continueOnError: true,
             shouldStop: () => controller.signal.aborted,
-            progress: (line) => io.stderr(`kstale: restart: ${line}\n`),
+            progress: (line) => log.stderr(`kstale: restart: ${line}\n`),
           });
-          for (const outcome of outcomes) io.stderr(`kstale: restart: ${outcome.workload}: ${outcome.result}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
-        }).catch((error: unknown) => io.stderr(`kstale: restart: ${(error as Error).message}\n`));
+          for (const outcome of outcomes) log.stderr(`kstale: restart: ${outcome.workload}: ${outcome.result}${outcome.detail ? `: ${outcome.detail}` : ''}\n`);
+        }).catch((error: unknown) => log.stderr(`kstale: restart: ${(error as Error).message}\n`));
       };
       const timer = setInterval(tick, Math.max(200, Math.min(afterMs / 4, 10_000)));
       return {
@@ -181,13 +222,6 @@ Examples:
           await running;
         },
       };
-    }
-
-    function markListed(): void {
-      if (synced || waitingForList.size > 0 || controller.signal.aborted) return;
-      synced = true;
-      // The current state once, like audit, as events; then only changes.
-      emit(state.judgeAll(stalenessOptions()));
     }
   });
   return command;
