@@ -37,7 +37,7 @@ export function addSourceOptions(command: Command, formats: readonly string[]): 
     .option('-A, --all-namespaces', 'look in every namespace')
     .option('-l, --selector <selector>', 'only workloads and pods with these labels (app=web, tier in (a,b), !canary)')
     .option('--context <names>', 'kubeconfig context(s) to read (live cluster): a,b or repeated', collectNames)
-    .option('--all-contexts', 'read every context of the kubeconfig (audit, who-uses, graph)')
+    .option('--all-contexts', 'read every context of the kubeconfig')
     .option('--max-contexts <n>', 'contexts read at the same time', '4')
     .option('--kubeconfig <path>', 'kubeconfig file (live cluster)')
     .option('--request-timeout <duration>', 'give up on an API request after this long (live cluster; 0: never)', '30s')

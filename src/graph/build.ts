@@ -6,6 +6,7 @@ import type { UnnamedReference } from '../extract/pod-spec.js';
 import { imagePullSecretReference } from '../extract/pod-spec.js';
 import { protectionFor } from '../extract/protection.js';
 import { controllerRefOf, extractWorkload, type ExtractedWorkload } from '../extract/workloads.js';
+import { workloadKindOf } from '../extract/workload-kinds.js';
 import { compareStrings, findMissing, type UnreadConfigs } from './missing.js';
 import { findUnused } from './unused.js';
 
@@ -95,11 +96,12 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
   const pullSecretsOf = serviceAccountPullSecrets(objects);
   let references: Reference[] = [];
   for (const object of objects) {
-    const workload = extractWorkload(object);
-    if (!workload) continue;
+    if (!workloadKindOf(object)) continue;
     const controller = controllerRefOf(object);
-    if (controller) controllerOf.set(workload.ref, controller);
+    if (controller) controllerOf.set(makeRef(object.kind, object.namespace, object.name), controller);
+    // Folded into its controller (a Deployment's ReplicaSets and pods): its pod spec is the controller's.
     if (controller && declarations.has(controller)) continue;
+    const workload = extractWorkload(object)!;
     if (!workloads.has(workload.ref)) {
       workloads.set(workload.ref, { ref: workload.ref, kind: object.kind, namespace: object.namespace, name: object.name, origin: object.origin });
       extracted.set(workload.ref, workload);
