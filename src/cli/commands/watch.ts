@@ -65,6 +65,7 @@ Examples:
       import('../watch-metrics.js'),
     ]);
     const render = await renderOptionsFor(options, io);
+    if (options.metricsAddr) (await import('../watch-metrics.js')).parseListenAddress(options.metricsAddr); // a bad address fails before any request
     const { contextsAskedFor } = await import('../contexts.js');
     const contexts = await contextsAskedFor(options, io);
     const many = contexts !== undefined;

@@ -78,6 +78,8 @@ export function loadChart(dir: string, options: { defaultNamespace: string; name
   return renderedObjects(result.stdout, `${dir} (helm template)`, dir, options.defaultNamespace, options.digestValues);
 }
 
+/** The first line of a tool's error output; klog's `err="…"` when kubectl wrote one. */
 function firstLine(text: string): string {
-  return text.trim().split('\n').find(Boolean) ?? 'no output';
+  const line = text.trim().split('\n').find(Boolean) ?? 'no output';
+  return /\berr="(.*)"\s*$/.exec(line)?.[1] ?? line;
 }
