@@ -111,6 +111,38 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Whether every field `wanted` sets has that value in `live` (maps by key, lists element by
+ * element with the same length). What the server adds (defaults, a restartedAt annotation of an
+ * earlier rollout) is not a difference: `kubectl apply` leaves it alone.
+ */
+function isSetIn(wanted: unknown, live: unknown): boolean {
+  if (wanted === null || wanted === undefined) return true;
+  if (Array.isArray(wanted)) return Array.isArray(live) && wanted.length === live.length && wanted.every((item, index) => isSetIn(item, live[index]));
+  if (isRecord(wanted)) return isRecord(live) && Object.keys(wanted).every((key) => isSetIn(wanted[key], live[key]));
+  return wanted === live;
+}
+
+function templateParts(object: K8sObject | undefined): { metadata: unknown; spec: unknown } | undefined {
+  const row = object && workloadKindOf(object);
+  if (!object || !row) return undefined;
+  return { metadata: podTemplateMetadataOf(object, row) ?? null, spec: podSpecOf(object, row) ?? null };
+}
+
+/**
+ * Whether applying the new side changes the workload's pod template (so its pods roll). Files
+ * against files: any difference. Files applied over a live object: a field the file sets with
+ * another value than the server has; the server's defaults are no change.
+ */
+function templateChanges(before: K8sObject | undefined, after: K8sObject | undefined): boolean {
+  if (before && after && before.origin === null && after.origin !== null) {
+    const wanted = templateParts(after);
+    const live = templateParts(before);
+    return !isSetIn(wanted?.metadata ?? null, live?.metadata ?? null) || !isSetIn(wanted?.spec ?? null, live?.spec ?? null);
+  }
+  return templateOf(before) !== templateOf(after);
+}
+
 function templateOf(object: K8sObject | undefined): string | undefined {
   const row = object && workloadKindOf(object);
   if (!object || !row) return undefined;
@@ -197,10 +229,10 @@ export function assessImpact(before: BuiltGraph, after: BuiltGraph): ImpactResul
       effects.push(...newWorkloadEffects(workload, references, byConfig, after));
       continue;
     }
-    const templateChanges = templateOf(before.index.extracted.get(workload)?.object) !== templateOf(after.index.extracted.get(workload)?.object);
+    const rolls = templateChanges(before.index.extracted.get(workload)?.object, after.index.extracted.get(workload)?.object);
     for (const group of byContainerAndConfig(references.filter((reference) => byConfig.has(reference.config))).values()) {
       const change = byConfig.get(group[0]!.config)!;
-      effects.push({ workload, container: group[0]!.container, config: change.config, ...effectOf(group, change, templateChanges) });
+      effects.push({ workload, container: group[0]!.container, config: change.config, ...effectOf(group, change, rolls) });
     }
   }
   effects.sort((a, b) => SEVERITY.indexOf(a.outcome) - SEVERITY.indexOf(b.outcome) || compareStrings(a.workload, b.workload) || compareStrings(a.container ?? '', b.container ?? '') || compareStrings(a.config, b.config));

@@ -68,13 +68,14 @@ function withoutManagedFields(metadata: unknown): unknown {
  * pod templates of workloads, managedFields outside configs, and ConfigMap values (their key
  * names are all that is used; dashboards and scripts would dominate memory).
  */
-export function slimObject(item: Record<string, unknown>): RawObject {
+export function slimObject(item: Record<string, unknown>, options: { keepTemplates?: boolean } = {}): RawObject {
   const kind = item.kind;
   const apiVersion = typeof item.apiVersion === 'string' ? item.apiVersion : '';
   const isConfig = apiVersion === 'v1' && (kind === 'ConfigMap' || kind === 'Secret');
   if (kind === 'Pod' && apiVersion === 'v1') return { apiVersion, kind, ...slimPod(item) };
   const row = typeof kind === 'string' ? workloadKindOf({ kind, apiVersion }) : undefined;
-  if (row) slimTemplate(item, row.podSpecPath);
+  // impact compares whole templates (an image change rolls the pods): it keeps them.
+  if (row && !options.keepTemplates) slimTemplate(item, row.podSpecPath);
   if (!isConfig) {
     const metadata = withoutManagedFields(item.metadata);
     return metadata === item.metadata ? item : { ...item, metadata };

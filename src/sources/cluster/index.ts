@@ -26,7 +26,7 @@ export function toObject(resource: ClusterResource, version: string, item: Recor
   const apiVersion = apiVersionOf(resource, version);
   const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
   const valueDigests = digestValues && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
-  let raw: RawObject = slimObject({ apiVersion, kind: resource.kind, ...item });
+  let raw: RawObject = slimObject({ apiVersion, kind: resource.kind, ...item }, { keepTemplates: digestValues });
   if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, [METADATA_ONLY_MARK]: true } : withoutSecretValues(raw);
   return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(valueDigests ? { valueDigests } : {}) };
 }

@@ -126,7 +126,7 @@ describe('[I] impact CLI', () => {
     }
   });
 
-  it('--against-cluster is an apply: the file replaces its live copy, nothing else is removed, the cluster\'s workloads read it', async () => {
+  it('--against-cluster is an apply: the file replaces its live copy, nothing else is removed, the cluster\'s workloads read it; server defaults are no template change, a new image is', async () => {
     const live = (yaml.loadAll(readFileSync(fixture('impact', 'against-cluster', 'cluster.yaml'), 'utf8')) as Record<string, unknown>[]).filter(Boolean);
     const server = await new FakeApiServer(live).start();
     try {
@@ -136,8 +136,8 @@ describe('[I] impact CLI', () => {
       assert.deepEqual(document.changes.map((change) => [change.config, change.change, change.keys]), [['ConfigMap/shop/settings', 'modified', { added: [], removed: ['b'], changed: ['a'] }]]);
       assert.deepEqual(document.effects.map((effect) => [effect.workload, effect.outcome, effect.keys]), [
         ['Deployment/shop/reads-b', 'breaks', ['b']],
+        ['Deployment/shop/reloaded', 'rolls-on-apply', ['a']],
         ['Deployment/shop/reads-a', 'restart-needed', ['a']],
-        ['Deployment/shop/reloaded', 'protected', ['a']],
         ['Deployment/shop/mounted', 'live', ['a']],
       ]);
       assert.deepEqual(server.writes(), []);
