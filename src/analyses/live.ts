@@ -90,7 +90,7 @@ export class LiveState implements StalenessLookup {
   private put(object: K8sObject, touched: Touched): void {
     const ref = refOf(object);
     const previous = this.objects.get(ref);
-    if (previous) this.forget(previous, ref);
+    if (previous) this.forget(ref);
     this.objects.set(ref, object);
     const config = configFromObject(object);
     if (config && config.ref === ref) {
@@ -123,7 +123,7 @@ export class LiveState implements StalenessLookup {
     const ref = refOf(object);
     const known = this.objects.get(ref);
     if (!known) return;
-    this.forget(known, ref);
+    this.forget(ref);
     this.objects.delete(ref);
     if (this.configs.delete(ref)) {
       this.declarations.delete(ref);
@@ -138,7 +138,7 @@ export class LiveState implements StalenessLookup {
   }
 
   /** Drops the indexes an object's previous version made (its pod's config list, its controller link). */
-  private forget(object: K8sObject, ref: Ref): void {
+  private forget(ref: Ref): void {
     const controller = this.controllerOf.get(ref);
     if (controller) {
       this.childrenOf.get(controller)?.delete(ref);
@@ -146,7 +146,6 @@ export class LiveState implements StalenessLookup {
     }
     for (const config of this.configsOfPod.get(ref) ?? []) this.readersOf.get(config)?.delete(ref);
     this.configsOfPod.delete(ref);
-    void object;
   }
 
   private podsUnder(ref: Ref, into: Set<Ref>, depth = 0): void {
