@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { descriptionOf } from './catalog.js';
 import type { GraphIndex } from '../../graph/build.js';
-import { DEFAULT_SYNC_PERIOD_MS, findStale } from '../../analyses/staleness.js';
-import type { Ref } from '../../model/refs.js';
+import { DEFAULT_SYNC_PERIOD_MS, findStale, topControllerOf } from '../../analyses/staleness.js';
+import { makeRef, type Ref } from '../../model/refs.js';
 import { whoUses, type ConfigQuery } from '../../graph/queries.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
 import { whoUsesDocument } from '../../report/render-who-uses.js';
@@ -14,11 +14,15 @@ import { parseConfigTarget } from '../target.js';
 
 const FORMATS = Object.keys(WHO_USES_FORMATS);
 
-/** With pods in the source (a dump, a cluster): running pods per workload and how many hold these configs stale. */
-function podCountsFor(configs: readonly Ref[], index: GraphIndex, now: string): Record<Ref, { pods: number; stale: number }> | undefined {
+/**
+ * With pods in the source (a dump, a cluster): running pods per workload and how many hold these
+ * configs stale. Only the pods of the workloads that use them are judged.
+ */
+function podCountsFor(configs: readonly Ref[], workloads: ReadonlySet<Ref>, index: GraphIndex, now: string): Record<Ref, { pods: number; stale: number }> | undefined {
   const pods = index.objects.filter((object) => object.kind === 'Pod');
   if (pods.length === 0) return undefined;
-  const { pods: audited, stale } = findStale(pods, index, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
+  const theirs = pods.filter((pod) => workloads.has(topControllerOf(makeRef('Pod', pod.namespace, pod.name), index.controllerOf)));
+  const { pods: audited, stale } = findStale(theirs, index, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
   const stalePods = new Set(stale.filter((entry) => configs.includes(entry.config)).map((entry) => entry.pod));
   const counts: Record<Ref, { pods: number; stale: number }> = {};
   for (const pod of audited.filter((candidate) => candidate.state === 'running')) {
@@ -51,7 +55,7 @@ Examples:
       const { index } = built;
       const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
       const answer = whoUses(index, query);
-      const podsByWorkload = podCountsFor(answer.matched, index, now);
+      const podsByWorkload = podCountsFor(answer.matched, new Set(answer.references.map((reference) => reference.workload)), index, now);
       const view = { source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) };
       return { document: () => whoUsesDocument(view), render: (render) => WHO_USES_FORMATS[options.output]!(view, render), code: exitCodeForProblems(loaded.problems) };
     }, setExitCode);
