@@ -49,18 +49,19 @@ function mergeConfigs(a: ConfigNode, b: ConfigNode): ConfigNode {
 
 const REFERENCE_ORDER: readonly (keyof Reference)[] = ['workload', 'config', 'containerType', 'container', 'via', 'key', 'envVar', 'prefix', 'volume', 'mountPath', 'subPath', 'optional', 'update'];
 
-function referenceKey(reference: Reference): string {
-  return REFERENCE_ORDER.map((field) => String(reference[field] ?? '')).join('\u0000');
+/** Field by field in REFERENCE_ORDER, as the strings kstale prints: the order of the JSON. */
+function compareReferences(a: Reference, b: Reference): number {
+  for (const field of REFERENCE_ORDER) {
+    const order = compareStrings(String(a[field] ?? ''), String(b[field] ?? ''));
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
-/** Sorted, with identical references (the same object declared twice) kept once. */
+/** Sorted, with identical references (the same object declared twice) kept once: the first of them. */
 export function sortReferences(references: readonly Reference[]): Reference[] {
-  const unique = new Map<string, Reference>();
-  for (const reference of references) {
-    const key = referenceKey(reference);
-    if (!unique.has(key)) unique.set(key, reference);
-  }
-  return [...unique.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, reference]) => reference);
+  const sorted = [...references].sort(compareReferences);
+  return sorted.filter((reference, index) => index === 0 || compareReferences(sorted[index - 1]!, reference) !== 0);
 }
 
 /** ServiceAccount imagePullSecrets are used for every pod that runs as that account. */
