@@ -37,8 +37,9 @@ function compareFindings(a: Finding, b: Finding): number {
 export function runLint(ctx: LintContext, selection: LintSelection): LintReport {
   const rules = activeRules(selection);
   const all = rules.flatMap((rule) => rule.check(ctx)).sort(compareFindings);
-  const findings = all.filter((finding) => !isSuppressed(finding, ctx));
-  const suppressed = all.filter((finding) => isSuppressed(finding, ctx));
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  for (const finding of all) (isSuppressed(finding, ctx) ? suppressed : findings).push(finding);
   const count = (severity: Severity) => findings.filter((finding) => finding.severity === severity).length;
   const files = new Set([...ctx.built.index.objects.map((object) => object.origin?.file), ...ctx.problems.map((problem) => problem.file)].filter(Boolean));
   return {
