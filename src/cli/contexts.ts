@@ -12,6 +12,11 @@ export type Answer = Readonly<{
 
 type Single = SourceOptions & { context?: string[] };
 
+/** What one context says on stderr is told with its name: `kstale: [prod-eu] warning: …`. */
+export function ioForContext(io: CliIo, context: string | undefined): CliIo {
+  return context === undefined ? io : { ...io, stderr: (text) => io.stderr(text.replace(/^kstale: /gm, `kstale: [${context}] `)) };
+}
+
 /** The contexts asked for: undefined when it is one context (or the current one), as before. */
 export async function contextsAskedFor(options: SourceOptions, io: CliIo): Promise<string[] | undefined> {
   if (options.allContexts) {
@@ -54,10 +59,8 @@ export async function answerForContexts(options: SourceOptions, io: CliIo, answe
   const answers = new Map<string, Answer>();
   const errors = new Map<string, string>();
   await runBounded(contexts, limit, async (context) => {
-    // Problems of one context are told with its name.
-    const contextIo: CliIo = { ...io, stderr: (text) => io.stderr(text.replace(/^kstale: /gm, `kstale: [${context}] `)) };
     try {
-      answers.set(context, await answer({ ...options, context: [context] }, contextIo));
+      answers.set(context, await answer({ ...options, context: [context] }, ioForContext(io, context)));
     } catch (error) {
       if (!isKstaleError(error)) throw error;
       errors.set(context, `${error.message}${error.hint ? ` (${error.hint})` : ''}`);

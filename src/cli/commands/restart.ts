@@ -3,7 +3,7 @@ import { descriptionOf } from './catalog.js';
 import { auditCluster } from '../../analyses/audit.js';
 import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartOutcome, type RestartPlan } from '../../analyses/restart-plan.js';
 import type { BuiltGraph } from '../../graph/build.js';
-import { contextsAskedFor } from '../contexts.js';
+import { contextsAskedFor, ioForContext } from '../contexts.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
 import { isKstaleError, KstaleError } from '../../model/errors.js';
 import { makeRef } from '../../model/refs.js';
@@ -98,7 +98,7 @@ Examples:
     const planned: { context: string | undefined; loaded: LoadedSource; plan: RestartPlan; patches: ReturnType<typeof patchesOf> }[] = [];
     const failedContexts: { context: string; message: string }[] = [];
     for (const context of contexts ?? [undefined]) {
-      const contextIo: CliIo = context === undefined ? io : { ...io, stderr: (text) => io.stderr(text.replace(/^kstale: /gm, `kstale: [${context}] `)) };
+      const contextIo = ioForContext(io, context);
       try {
         const single = context === undefined ? options : { ...options, context: [context] };
         const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'restart' });

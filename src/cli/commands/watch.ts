@@ -57,16 +57,16 @@ Examples:
     if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);
     const fixedNow = options.now === undefined ? undefined : resolveNow(options.now, io);
     const now = () => fixedNow ?? resolveNow(undefined, io);
-    const [{ LiveState, watchEvents }, { openCluster, resolveNamespaces }, { watchCluster, watchedResources }, { watchEventJson, watchEventLine }, { createWatchMetrics, serveMetrics }] = await Promise.all([
+    const [{ LiveState, watchEvents }, { openCluster, resolveNamespaces }, { watchCluster, watchedResources }, { watchEventJson, watchEventLine }, { createWatchMetrics, parseListenAddress, serveMetrics }, { contextsAskedFor, ioForContext }] = await Promise.all([
       import('../../analyses/live.js'),
       import('../../sources/cluster/connect.js'),
       import('../../sources/cluster/watch.js'),
       import('../../report/render-watch.js'),
       import('../watch-metrics.js'),
+      import('../contexts.js'),
     ]);
     const render = await renderOptionsFor(options, io);
-    if (options.metricsAddr) (await import('../watch-metrics.js')).parseListenAddress(options.metricsAddr); // a bad address fails before any request
-    const { contextsAskedFor } = await import('../contexts.js');
+    if (options.metricsAddr) parseListenAddress(options.metricsAddr); // a bad address fails before any request
     const contexts = await contextsAskedFor(options, io);
     const many = contexts !== undefined;
     const controller = new AbortController();
@@ -74,7 +74,7 @@ Examples:
 
     /** One watched context: its connection, live state, readiness, and (optionally) its auto-restart. */
     const follow = async (context: string | undefined) => {
-      const contextIo: CliIo = context === undefined ? io : { ...io, stderr: (text) => io.stderr(text.replace(/^kstale: /gm, `kstale: [${context}] `)) };
+      const contextIo = ioForContext(io, context);
       const connection = await openCluster(clusterTargetOf({ ...options, context: context === undefined ? options.context : [context] }, io));
       const namespaces = resolveNamespaces(options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context', connection);
       const watched = await watchedResources(connection.client, namespaces);
@@ -104,7 +104,7 @@ Examples:
         run: async (metrics: Awaited<ReturnType<typeof createWatchMetrics>>) => {
           const restarter = restartAfterMs === undefined ? undefined : startRestarter(restartAfterMs, connection, state, () => synced, contextIo);
           try {
-            await watchCluster(connection.client, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
+            await watchCluster(connection.client, watched, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
               reset: (resource, namespace, objects) => {
                 const touched = state.reset(resource.kind, namespace, objects);
                 if (synced) emit(state.judge(touched, stalenessOptions()));

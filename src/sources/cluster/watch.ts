@@ -164,21 +164,20 @@ export async function watchResource(client: ClusterClient, resource: ClusterReso
   }
 }
 
-/** Watches every resource kstale reads, in every namespace asked for; resolves when the signal aborts. */
-export async function watchCluster(client: ClusterClient, options: WatchOptions, handlers: WatchHandlers): Promise<void> {
+/** Watches each resource (from watchedResources) in its namespace; resolves when the signal aborts. */
+export async function watchCluster(client: ClusterClient, watched: readonly WatchedResource[], options: WatchOptions, handlers: WatchHandlers): Promise<void> {
   // One abort listener per open watch (13 resources × namespaces) is expected, not a leak.
   setMaxListeners(0, options.signal);
-  const served = await servedGroups(client);
-  const namespaces: (string | null)[] = options.namespaces === null ? [null] : [...options.namespaces];
-  const watches = CLUSTER_RESOURCES.flatMap((resource) => {
-    const versions = versionsToList(resource, served);
-    return versions.length === 0 ? [] : namespaces.map((namespace) => watchResource(client, resource, versions, namespace, options, handlers));
-  });
-  await Promise.all(watches);
+  await Promise.all(watched.map(({ resource, versions, namespace }) => watchResource(client, resource, versions, namespace, options, handlers)));
 }
 
-/** How many list+watch loops watchCluster runs (for readiness): one per served resource and namespace. */
-export async function watchedResources(client: ClusterClient, namespaces: readonly string[] | null): Promise<{ resource: ClusterResource; namespace: string | null }[]> {
+export type WatchedResource = Readonly<{ resource: ClusterResource; versions: readonly string[]; namespace: string | null }>;
+
+/** What kstale watches: every resource it reads that the server serves (one discovery request), in each namespace. */
+export async function watchedResources(client: ClusterClient, namespaces: readonly string[] | null): Promise<WatchedResource[]> {
   const served = await servedGroups(client);
-  return CLUSTER_RESOURCES.flatMap((resource) => (versionsToList(resource, served).length === 0 ? [] : (namespaces ?? [null]).map((namespace) => ({ resource, namespace }))));
+  return CLUSTER_RESOURCES.flatMap((resource) => {
+    const versions = versionsToList(resource, served);
+    return versions.length === 0 ? [] : (namespaces ?? [null]).map((namespace) => ({ resource, versions, namespace }));
+  });
 }
