@@ -21,7 +21,7 @@ export type ClusterReadOptions = Readonly<{
   digestValues?: boolean;
 }>;
 
-export function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
+function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
   const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
@@ -48,35 +48,59 @@ export type ClusterRead = { objects: K8sObject[]; problems: Problem[]; forbidden
 
 type ResourceRead = { objects: K8sObject[]; problems: Problem[]; forbidden: ForbiddenList[] };
 
-export function hasController(item: Record<string, unknown>): boolean {
+function hasController(item: Record<string, unknown>): boolean {
   const owners = isRecord(item.metadata) ? item.metadata.ownerReferences : undefined;
   return Array.isArray(owners) && owners.some((owner) => isRecord(owner) && owner.controller === true);
 }
 
-async function readResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: ClusterReadOptions, into: ResourceRead): Promise<void> {
-  const secretAsMetadata = resource.kind === 'Secret' && !options.secretKeys;
+/** One resource listed in one namespace: its objects as kstale keeps them, with the list's resourceVersion. */
+export type ResourceList =
+  | { kind: 'ok'; version: string; resourceVersion: string; objects: K8sObject[] }
+  | { kind: 'forbidden'; problem: Problem }
+  | { kind: 'not-served' };
+
+/** Secrets are read as metadata unless --secret-keys; a ReplicaSet always (its owners are what matters). */
+export function readsMetadataOnly(resource: ClusterResource, options: Pick<ClusterReadOptions, 'secretKeys'>): { secret: boolean; list: boolean } {
+  const secret = resource.kind === 'Secret' && !options.secretKeys;
+  return { secret, list: secret || Boolean(resource.ownersOnly) };
+}
+
+/** One listed (or watched) item as kstale keeps it: an owned ReplicaSet as metadata, a bare one read whole. */
+export async function keptObject(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>, options: Pick<ClusterReadOptions, 'secretKeys' | 'digestValues'>): Promise<K8sObject> {
+  const whole = resource.ownersOnly && !hasController(item) ? await getWhole(client, resource, version, item) : item;
+  return toObject(resource, version, whole, readsMetadataOnly(resource, options).secret, Boolean(options.digestValues));
+}
+
+/**
+ * Lists one resource in one namespace at the first of `versions` the server answers (a 404 is a
+ * group or version it does not serve); the list path of both reading and watching.
+ */
+export async function listResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: Omit<ClusterReadOptions, 'namespaces'>): Promise<ResourceList> {
   for (const version of versions) {
     const outcome = await listAll(client, listPath(resource, version, namespace), {
-      accept: secretAsMetadata || resource.ownersOnly ? METADATA_ONLY_ACCEPT : undefined,
+      accept: readsMetadataOnly(resource, options).list ? METADATA_ONLY_ACCEPT : undefined,
       labelSelector: resource.selectable ? options.selector : undefined,
       pageSize: options.pageSize,
     });
-    if (outcome.kind === 'not-found') continue; // an API group or version this server does not serve
-    if (outcome.kind === 'forbidden') {
-      into.problems.push({ code: 'forbidden', severity: 'warning', message: forbiddenListMessage(resource, namespace), object: resource.plural });
-      into.forbidden.push({ kind: resource.kind, plural: resource.plural, group: resource.group, namespace });
-      return;
-    }
-    for (const item of outcome.items) {
-      // Owned (a Deployment's ReplicaSet): its metadata is all that is needed. Bare: read it whole.
-      const whole = resource.ownersOnly && !hasController(item) ? await getWhole(client, resource, version, item) : item;
-      into.objects.push(toObject(resource, version, whole, secretAsMetadata, Boolean(options.digestValues)));
-    }
-    return;
+    if (outcome.kind === 'not-found') continue;
+    if (outcome.kind === 'forbidden') return { kind: 'forbidden', problem: { code: 'forbidden', severity: 'warning', message: forbiddenListMessage(resource, namespace), object: resource.plural } };
+    const objects: K8sObject[] = [];
+    for (const item of outcome.items) objects.push(await keptObject(client, resource, version, item, options));
+    return { kind: 'ok', version, resourceVersion: outcome.resourceVersion, objects };
+  }
+  return { kind: 'not-served' };
+}
+
+async function readResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: ClusterReadOptions, into: ResourceRead): Promise<void> {
+  const listed = await listResource(client, resource, versions, namespace, options);
+  if (listed.kind === 'ok') into.objects.push(...listed.objects);
+  if (listed.kind === 'forbidden') {
+    into.problems.push(listed.problem);
+    into.forbidden.push({ kind: resource.kind, plural: resource.plural, group: resource.group, namespace });
   }
 }
 
-export async function getWhole(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function getWhole(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>): Promise<Record<string, unknown>> {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const response = await client.get(objectPath(resource, version, String(metadata.namespace ?? ''), String(metadata.name ?? '')));
   // Gone since the list (deleted meanwhile): keep what the list said.

@@ -3,9 +3,8 @@ import type { K8sObject } from '../../model/object.js';
 import { isRecord } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import type { ClusterClient } from './http.js';
-import { getWhole, hasController, servedGroups, toObject, versionsToList, type ClusterReadOptions } from './index.js';
-import { listAll } from './list.js';
-import { CLUSTER_RESOURCES, forbiddenListMessage, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
+import { keptObject, listResource, readsMetadataOnly, servedGroups, versionsToList, type ClusterReadOptions } from './index.js';
+import { CLUSTER_RESOURCES, listPath, METADATA_ONLY_ACCEPT, type ClusterResource } from './resources.js';
 
 /** What a watch reports, for metrics and for the operator. */
 export type WatchRestartReason = 'expired' | 'closed' | 'disconnected' | 'error';
@@ -62,34 +61,17 @@ function resourceVersionOf(object: Record<string, unknown> | undefined): string 
  * growing delay. The semantics of client-go's reflector, on kstale's own HTTP.
  */
 export async function watchResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: WatchOptions, handlers: WatchHandlers): Promise<void> {
-  const secretAsMetadata = resource.kind === 'Secret' && !options.secretKeys;
-  const metadataOnly = secretAsMetadata || Boolean(resource.ownersOnly);
   const random = options.random ?? Math.random;
   const baseBackoff = options.backoffMs ?? 500;
   let backoff = baseBackoff;
   let version: string | undefined;
   let resourceVersion: string | undefined;
   let listedOnce = false;
-  const toKept = async (item: Record<string, unknown>, itemVersion: string) => {
-    const whole = resource.ownersOnly && !hasController(item) ? await getWhole(client, resource, itemVersion, item) : item;
-    return toObject(resource, itemVersion, whole, secretAsMetadata, Boolean(options.digestValues));
-  };
   while (!options.signal.aborted) {
     if (resourceVersion === undefined) {
-      let listed: { items: Record<string, unknown>[]; resourceVersion: string } | undefined;
+      let listed: Awaited<ReturnType<typeof listResource>>;
       try {
-        for (const candidate of version ? [version] : versions) {
-          const outcome = await listAll(client, listPath(resource, candidate, namespace), { accept: metadataOnly ? METADATA_ONLY_ACCEPT : undefined, labelSelector: resource.selectable ? options.selector : undefined, pageSize: options.pageSize });
-          if (outcome.kind === 'not-found') continue;
-          if (outcome.kind === 'forbidden') {
-            handlers.problem({ code: 'forbidden', severity: 'warning', message: forbiddenListMessage(resource, namespace), object: resource.plural });
-            handlers.forbidden(resource, namespace);
-            return;
-          }
-          version = candidate;
-          listed = outcome;
-          break;
-        }
+        listed = await listResource(client, resource, version ? [version] : versions, namespace, options);
       } catch (error) {
         handlers.problem({ code: 'incomplete', severity: 'warning', message: `listing ${resource.plural} failed, retrying: ${(error as Error).message}` });
         handlers.restart(resource, 'disconnected');
@@ -97,10 +79,14 @@ export async function watchResource(client: ClusterClient, resource: ClusterReso
         backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 30_000);
         continue;
       }
-      if (!listed || !version) return; // not served (a 404 on every version)
-      const objects: K8sObject[] = [];
-      for (const item of listed.items) objects.push(await toKept(item, version));
-      handlers.reset(resource, namespace, objects);
+      if (listed.kind === 'not-served') return; // a 404 on every version
+      if (listed.kind === 'forbidden') {
+        handlers.problem(listed.problem);
+        handlers.forbidden(resource, namespace);
+        return;
+      }
+      version = listed.version;
+      handlers.reset(resource, namespace, listed.objects);
       resourceVersion = listed.resourceVersion;
       if (!listedOnce) handlers.listed(resource, namespace);
       listedOnce = true;
@@ -132,12 +118,12 @@ export async function watchResource(client: ClusterClient, resource: ClusterReso
         const item = event.object;
         if (eventVersion) resourceVersion = eventVersion;
         backoff = baseBackoff;
-        queue = queue.then(async () => handlers.change(type, resource, await toKept(item, version!)));
+        queue = queue.then(async () => handlers.change(type, resource, await keptObject(client, resource, version!, item, options)));
       }
     };
     handlers.connected(resource, namespace, true);
     try {
-      const end = await client.stream(`${listPath(resource, version!, namespace)}?${query}`, metadataOnly ? METADATA_ONLY_ACCEPT.replace('PartialObjectMetadataList', 'PartialObjectMetadata') : undefined, onLine, { signal: options.signal, idleMs: ((options.watchSeconds ?? 300) + 30) * 1000 });
+      const end = await client.stream(`${listPath(resource, version!, namespace)}?${query}`, readsMetadataOnly(resource, options).list ? METADATA_ONLY_ACCEPT.replace('PartialObjectMetadataList', 'PartialObjectMetadata') : undefined, onLine, { signal: options.signal, idleMs: ((options.watchSeconds ?? 300) + 30) * 1000 });
       await queue;
       handlers.connected(resource, namespace, false);
       if (options.signal.aborted) return;
