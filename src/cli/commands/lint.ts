@@ -63,7 +63,14 @@ function explain(id: string): string {
 
 /** Paths as the user's working directory sees them: SARIF and CI annotations want relative ones. */
 function relativeFindings(report: LintReport, cwd: string): LintReport {
-  const relativeFile = (file: string | null) => (file === null || file === STDIN_NAME ? file : relative(cwd, resolve(cwd, file)) || file);
+  // Thousands of findings share a few hundred files: each path is made relative once.
+  const relativeOf = new Map<string, string>();
+  const relativeFile = (file: string | null) => {
+    if (file === null || file === STDIN_NAME) return file;
+    let relativePath = relativeOf.get(file);
+    if (relativePath === undefined) relativeOf.set(file, (relativePath = relative(cwd, resolve(cwd, file)) || file));
+    return relativePath;
+  };
   const fix = (finding: Finding): Finding => ({ ...finding, file: relativeFile(finding.file) });
   return { ...report, findings: report.findings.map(fix), suppressed: report.suppressed.map(fix) };
 }

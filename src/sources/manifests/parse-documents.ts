@@ -100,37 +100,100 @@ function positionAtOffset(text: string, starts: readonly number[], offset: numbe
 }
 
 /**
- * Parses one document and records the line of every mapping and sequence in it.
- * js-yaml's `state.line` is unreliable at 'open' after plain scalars; `state.position` is exact,
- * so offsets are kept and turned into lines only when asked.
+ * The offset where js-yaml opens a document's root node: after blanks, line breaks and comments
+ * (its skipSeparationSpace). The document's line is that offset's line, known without a listener.
  */
-function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): ParsedDocument {
+export function rootNodeOffset(text: string): number {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (c === 0x23) {
+      const newline = text.indexOf('\n', i);
+      if (newline < 0) return text.length;
+      i = newline;
+    } else break;
+  }
+  return i;
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+type Parsed = { value: unknown; offsets?: Map<object, number> };
+
+/** js-yaml with kstale's schema; with `recordOffsets`, the offset where every mapping and sequence opens. */
+function loadYaml(text: string, lastKeyWins: boolean, recordOffsets: boolean): Parsed {
+  if (!recordOffsets) return { value: yaml.load(text, { schema: SCHEMA, json: lastKeyWins }) };
   const openOffsets: number[] = [];
   // A Map, not a WeakMap: the nodes live as long as the objects anyway, and ephemerons slow the GC.
   const offsets = new Map<object, number>();
-  let starts: number[] | undefined;
-  let rootOffset = 0;
+  const value = yaml.load(text, {
+    schema: SCHEMA,
+    json: lastKeyWins,
+    listener(event, state) {
+      if (event === 'open') {
+        openOffsets.push(state.position);
+        return;
+      }
+      const offset = openOffsets.pop()!;
+      if (typeof state.result === 'object' && state.result !== null) offsets.set(state.result, offset);
+    },
+  });
+  return { value, offsets };
+}
+
+/**
+ * Offsets of the nodes of `value`, taken from a second parse of the same text: both trees have
+ * the same shape, so they are walked side by side. Each node is visited once (aliases share nodes).
+ */
+function offsetsFromReparse(value: unknown, text: string, lastKeyWins: boolean): Map<object, number> {
+  const again = loadYaml(text, lastKeyWins, true);
+  const offsets = new Map<object, number>();
+  const walk = (node: unknown, twin: unknown) => {
+    if (typeof node !== 'object' || node === null || typeof twin !== 'object' || twin === null || offsets.has(node)) return;
+    const offset = again.offsets!.get(twin);
+    if (offset !== undefined) offsets.set(node, offset);
+    if (Array.isArray(node)) node.forEach((item, index) => walk(item, (twin as unknown[])[index]));
+    else for (const key of Object.keys(node)) walk((node as Record<string, unknown>)[key], (twin as Record<string, unknown>)[key]);
+  };
+  walk(value, again.value);
+  return offsets;
+}
+
+/*
+ * Positions are asked for the fields of workloads (where a reference is declared) and the items
+ * of lists; ConfigMaps, Secrets, CRDs and the like are almost never asked. Recording them while
+ * parsing costs a listener call per node and a map that lives as long as the objects, so they
+ * are recorded up front only for documents whose top-level kind may be asked; any other
+ * document is parsed a second time, with positions, on the first question (the same answer, later).
+ */
+const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m;
+const ASKED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod', 'PodTemplate', 'Rollout']);
+
+function positionsLikelyAsked(text: string): boolean {
+  const kind = TOP_LEVEL_KIND.exec(text)?.[1];
+  return kind === undefined || ASKED_KINDS.has(kind) || kind.endsWith('List');
+}
+
+/** Parses one document; the line and column of its mappings and sequences are known on request. */
+function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): ParsedDocument {
   try {
-    const value = yaml.load(text, {
-      schema: SCHEMA,
-      json: lastKeyWins,
-      listener(event, state) {
-        if (event === 'open') {
-          openOffsets.push(state.position);
-          return;
-        }
-        const offset = openOffsets.pop()!;
-        if (typeof state.result === 'object' && state.result !== null) offsets.set(state.result, offset);
-        if (openOffsets.length === 0) rootOffset = offset;
-      },
-    });
+    const parsed = loadYaml(text, lastKeyWins, positionsLikelyAsked(text));
+    const value = parsed.value;
+    let offsets = parsed.offsets;
+    let starts: number[] | undefined;
     const positionOf = (node: object) => {
+      offsets ??= offsetsFromReparse(value, text, lastKeyWins);
       const offset = offsets.get(node);
       if (offset === undefined) return undefined;
       starts ??= lineStarts(text);
       return positionAtOffset(text, starts, offset, lineOffset);
     };
-    const line = value === undefined || value === null ? lineOffset + 1 : lineAtOffset((starts ??= lineStarts(text)), rootOffset) + lineOffset;
+    const line = value === undefined || value === null ? lineOffset + 1 : lineOfOffset(text, rootNodeOffset(text)) + lineOffset;
     return { ok: true, value, line, positionOf, warnings: [] };
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifests } from '../../../src/sources/manifests/index.js';
-import { splitYamlDocuments } from '../../../src/sources/manifests/parse-documents.js';
+import { parseYamlText, splitYamlDocuments } from '../../../src/sources/manifests/parse-documents.js';
 import { graphOf } from '../../helpers/graph.js';
 import { fixture } from '../../helpers/paths.js';
 
@@ -160,5 +160,53 @@ describe('[U] bad input: one clear problem each, and the rest is still read', ()
       ['unreadable', 'no .yaml, .yml or .json files in this directory'],
       ['unreadable', 'cannot read file: ENOENT'],
     ]);
+  });
+});
+
+describe('[U] positions: recorded while parsing or on the first question, the same answer', () => {
+  const text = [
+    '# leading comment',
+    '',
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: a',
+    'data:',
+    '  k: v',
+    '---',
+    '  # indented comment',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: d',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: c',
+    '          envFrom:',
+    '            - configMapRef: {name: a}',
+    '',
+  ].join('\n');
+  const [configMap, deployment] = parseYamlText(text);
+
+  it('gives each document the line of its root node, after comments and blank lines', () => {
+    assert.equal(configMap!.line, 3);
+    assert.equal(deployment!.line, 11);
+  });
+
+  it('answers for a kind parsed without positions (a ConfigMap) by parsing it again', () => {
+    assert.ok(configMap!.ok);
+    const value = configMap.value as { metadata: object; data: object };
+    assert.deepEqual(configMap.positionOf(value.metadata), { line: 5, column: 1 });
+    assert.deepEqual(configMap.positionOf(value.data), { line: 7, column: 1 });
+    assert.equal(configMap.positionOf({}), undefined);
+  });
+
+  it('answers for a workload from positions recorded while parsing', () => {
+    assert.ok(deployment!.ok);
+    const container = (deployment.value as { spec: { template: { spec: { containers: { envFrom: object[] }[] } } } }).spec.template.spec.containers[0]!;
+    assert.deepEqual(deployment.positionOf(container), { line: 19, column: 11 });
+    assert.deepEqual(deployment.positionOf(container.envFrom[0]!), { line: 21, column: 15 });
   });
 });
