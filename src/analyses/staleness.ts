@@ -5,7 +5,7 @@ import { isRecord, metadataOf, type K8sObject } from '../model/object.js';
 import { makeRef, type Ref } from '../model/refs.js';
 import { extractPodSpecReferences } from '../extract/pod-spec.js';
 import { protectionFor } from '../extract/protection.js';
-import { configChangeTime, type Precision } from './managed-fields.js';
+import { configChangeTime, type ChangeTime, type Precision } from './managed-fields.js';
 import { containerStartTimes, podStateOf, type PodState } from './pods.js';
 
 /** The kubelet refreshes config volumes within its sync period plus the cache TTL: about a minute, 90 s to be safe. */
@@ -75,6 +75,13 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
   const syncing: StaleEntry[] = [];
   const audits: PodAudit[] = [];
   const nowMs = Date.parse(options.now);
+  // Thousands of pods read the same few configs: each config's (key's) change time is read once.
+  const changeTimes = new Map<string, ChangeTime | undefined>();
+  const changeTimeOf = (config: Ref, raw: K8sObject['raw'], key: string | null) => {
+    const id = key === null ? config : `${config}\u0000${key}`;
+    if (!changeTimes.has(id)) changeTimes.set(id, configChangeTime(raw, key));
+    return changeTimes.get(id);
+  };
   for (const pod of pods) {
     const podRef = makeRef('Pod', pod.namespace, pod.name);
     const workload = topControllerOf(podRef, index.controllerOf);
@@ -102,7 +109,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
       const object = index.declarations.get(reference.config)?.[0];
       if (!config || !object) continue;
       const startedAt = reference.containerType && reference.container ? starts.get(`${reference.containerType}/${reference.container}`) : undefined;
-      const change = configChangeTime(object.raw, reference.key);
+      const change = changeTimeOf(reference.config, object.raw, reference.key);
       if (!startedAt || !change || !isAfter(change.time, startedAt)) continue;
       const entry: StaleEntry = {
         pod: podRef,
@@ -130,6 +137,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
 }
 
 function sortEntries(entries: StaleEntry[]): StaleEntry[] {
-  const key = (entry: StaleEntry) => [entry.workload, entry.pod, entry.container ?? '', entry.config, entry.key ?? '', entry.via].join('\u0000');
-  return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // The sort key is made once per entry, not twice per comparison.
+  const keyed = entries.map((entry) => ({ entry, key: [entry.workload, entry.pod, entry.container ?? '', entry.config, entry.key ?? '', entry.via].join('\u0000') }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ entry }) => entry);
 }
