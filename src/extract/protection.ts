@@ -42,17 +42,26 @@ export type WorkloadAnnotations = Readonly<{
 
 const isTrue = (value: string | undefined) => value?.trim().toLowerCase() === 'true';
 
+/** Each list entry compiled once: thousands of references share a few annotations. null: not a valid pattern. */
+const reloadPatterns = new Map<string, RegExp | null>();
+
+function reloadPattern(entry: string): RegExp | null {
+  let pattern = reloadPatterns.get(entry);
+  if (pattern === undefined) {
+    try {
+      pattern = new RegExp(`^(?:${entry})$`);
+    } catch {
+      pattern = null;
+    }
+    reloadPatterns.set(entry, pattern);
+  }
+  return pattern;
+}
+
 /** Reloader reads `reload` lists as comma-separated names, each an anchored regular expression. */
 export function reloadListMatches(list: string | undefined, name: string): boolean {
   if (!list) return false;
-  return list.split(',').map((entry) => entry.trim()).filter(Boolean).some((entry) => {
-    if (entry === name) return true;
-    try {
-      return new RegExp(`^(?:${entry})$`).test(name);
-    } catch {
-      return false;
-    }
-  });
+  return list.split(',').map((entry) => entry.trim()).filter(Boolean).some((entry) => entry === name || (reloadPattern(entry)?.test(name) ?? false));
 }
 
 function isReloaderProtected(workload: WorkloadAnnotations, configKind: string, configName: string, config: ConfigNode | undefined): boolean {
