@@ -29,7 +29,8 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Reads objects from `-f` paths (or, without them, the cluster) and keeps the namespaces asked for. */
 export async function loadSource(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
   if (!options.filename?.length && !options.kustomize?.length) return loadFromCluster(options, io, now);
-  const loaded = loadLocalSources(options, io);
+  // These commands work on a cluster's slim objects too: a large dump is slimmed as it is read.
+  const loaded = loadLocalSources(options, io, { slim: true });
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
@@ -38,12 +39,12 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
 }
 
 /** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
-export function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean } = {}): LoadedObjects {
+export function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean; slim?: boolean } = {}): LoadedObjects {
   const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
   const objects: K8sObject[] = [];
   const problems: Problem[] = [];
   if (options.filename?.length) {
-    const loaded = loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues });
+    const loaded = loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues, slim: extra.slim });
     objects.push(...loaded.objects);
     problems.push(...loaded.problems);
   }

@@ -3,7 +3,10 @@ import { basename, dirname } from 'node:path';
 import type { K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { collectFiles, skipReasonFor } from './collect-files.js';
-import { parseManifestText } from './parse-documents.js';
+import { JSON_WITH_LINES_MAX_BYTES, parseManifestText, type ParsedDocument } from './parse-documents.js';
+import { parseJsonListBytes } from './json-list.js';
+import { slimObject } from '../slim.js';
+import { isRecord } from '../../model/object.js';
 import { documentsToObjects } from './to-objects.js';
 import { loadChart, type Runner } from './render.js';
 
@@ -21,6 +24,11 @@ export type ManifestOptions = {
   helmValues?: readonly string[];
   /** runs helm (tests inject a stand-in) */
   run?: Runner;
+  /**
+   * keep of each item of a large dump only what the cluster source keeps (sources/slim.ts), as it
+   * is parsed: for commands that work the same on a live cluster (audit, who-uses, graph, restart)
+   */
+  slim?: boolean;
 };
 
 /** Objects from texts that are not files on disk (a git revision's blobs), named as given. */
@@ -37,9 +45,21 @@ export function loadManifestTexts(texts: readonly { name: string; text: string }
 
 export const STDIN_NAME = '<stdin>';
 
-function readText(path: string, options: ManifestOptions): string {
-  if (path === '-') return (options.readStdin ?? (() => readFileSync(0, 'utf8')))();
-  return readFileSync(path, 'utf8');
+/*
+ * Files are read as bytes and decoded in one step: on Node 20, readFileSync(path, 'utf8') takes
+ * about twice as long as reading the bytes and decoding them (measured on a 171 MB dump).
+ * UTF-8 is chars ≥ bytes / 3, so a file above this many bytes is past the size where JSON keeps lines.
+ */
+const LARGE_JSON_BYTES = 3 * JSON_WITH_LINES_MAX_BYTES;
+
+const slimItem = (item: unknown) => (isRecord(item) ? slimObject(item) : item);
+
+/** The file's documents; an error only when it cannot be read or decoded (a string is at most 512 MiB). */
+function readDocuments(path: string, options: ManifestOptions): ParsedDocument[] {
+  if (path === '-') return parseManifestText((options.readStdin ?? (() => readFileSync(0, 'utf8')))(), path);
+  const bytes = readFileSync(path);
+  const list = bytes.length > LARGE_JSON_BYTES ? parseJsonListBytes(bytes, options.slim ? slimItem : undefined) : undefined;
+  return list ?? parseManifestText(bytes.toString('utf8'), path);
 }
 
 /** Reads every object from files, directories and stdin; a bad file or document never stops the rest. */
@@ -60,15 +80,15 @@ export function loadManifests(paths: readonly string[], options: ManifestOptions
       problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: `skipped: ${skipReason}${where}` });
       continue;
     }
-    let text: string;
+    let documents: ParsedDocument[];
     try {
-      text = readText(path, options);
+      documents = readDocuments(path, options);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       problems.push({ code: 'unreadable', severity: 'error', file: displayName, message: `cannot read file: ${code ?? (error as Error).message}` });
       continue;
     }
-    const result = documentsToObjects(parseManifestText(text, path), { file: displayName, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
+    const result = documentsToObjects(documents, { file: displayName, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
     objects.push(...result.objects);
     problems.push(...result.problems);
     if (result.notKubernetes > 0 && result.objects.length === 0 && result.problems.length === 0) {

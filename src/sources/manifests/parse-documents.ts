@@ -15,7 +15,7 @@ const yamlTypes = (yaml as unknown as { types: { merge: yaml.Type } }).types; //
 const SCHEMA = yaml.CORE_SCHEMA.extend([yamlTypes.merge]);
 
 /** JSON above this size is parsed with JSON.parse (fast) and gives object lines of 1 only. */
-const JSON_WITH_LINES_MAX_BYTES = 2 * 1024 * 1024;
+export const JSON_WITH_LINES_MAX_BYTES = 2 * 1024 * 1024;
 
 const NON_BLANK = /\S/g;
 
