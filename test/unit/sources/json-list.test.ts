@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJsonListBytes } from '../../../src/sources/manifests/json-list.js';
+import { bytesSource, parseJsonList } from '../../../src/sources/manifests/json-list.js';
 import { loadManifests } from '../../../src/sources/manifests/index.js';
 import { REAL_DUMPS } from '../../helpers/paths.js';
 import { runCli } from '../../helpers/cli.js';
 import { TEST_NOW } from '../../helpers/graph.js';
 
 const realDump = () => JSON.parse(readFileSync(join(REAL_DUMPS, 'demo-cluster.json'), 'utf8')) as { items: unknown[] } & Record<string, unknown>;
-const valueOf = (text: string | Buffer, eachItem?: (item: unknown) => unknown) => {
-  const documents = parseJsonListBytes(Buffer.isBuffer(text) ? text : Buffer.from(text), eachItem);
+/** Small windows, so that items, separators and the first item's line cross window ends. */
+const valueOf = (text: string, eachItem?: (item: unknown) => unknown, windowBytes = 64) => {
+  const documents = parseJsonList(bytesSource(Buffer.from(text)), eachItem, windowBytes);
   return documents?.[0]?.ok ? documents[0].value : documents;
 };
 
@@ -24,6 +25,8 @@ describe('[U] large JSON lists, item by item', () => {
     assert.deepEqual(valueOf(JSON.stringify(whole, null, '\t')), whole);
     assert.deepEqual(valueOf(JSON.stringify(whole, null, 4).replace(/\n/g, '\r\n')), whole);
     assert.deepEqual(valueOf(`\ufeff${JSON.stringify(whole, null, 2)}`), whole);
+    // One window holding the whole file, as for most dumps.
+    assert.deepEqual(valueOf(text, undefined, 1 << 20), whole);
   });
 
   it('keeps the top level around the items (metadata after them, as kubectl writes it) and passes each item through eachItem once', () => {
@@ -37,6 +40,12 @@ describe('[U] large JSON lists, item by item', () => {
     assert.deepEqual(value.items, dump.items.map((item) => ({ kept: (item as { kind: string }).kind })));
     assert.deepEqual(value.metadata, { resourceVersion: '42' });
     assert.equal(value.kind, 'List');
+  });
+
+  it('decodes characters of several bytes wherever a window ends', () => {
+    const items = Array.from({ length: 20 }, (_, index) => ({ kind: 'ConfigMap', metadata: { name: `c${index}`, annotations: { note: 'ünïcödé 日本語 ✓ 🚀'.repeat(index % 3 + 1) } } }));
+    const whole = { apiVersion: 'v1', items, kind: 'List', metadata: { note: '✓ 🚀 後' } };
+    for (let windowBytes = 48; windowBytes < 56; windowBytes++) assert.deepEqual(valueOf(JSON.stringify(whole, null, 2), undefined, windowBytes), whole, `window ${windowBytes}`);
   });
 
   it('answers nothing (the caller parses the file whole) when the layout or the content is not one List of indented items', () => {
@@ -56,7 +65,10 @@ describe('[U] large JSON lists, item by item', () => {
       'items nested, not top level': `{\n  "kind": "List",\n  "spec": {\n  "items": [\n    {\n      "kind": "ConfigMap"\n    }\n  ]\n  }\n}`,
       yaml: 'kind: List\nitems:\n- kind: ConfigMap\n',
     };
-    for (const [name, text] of Object.entries(cases)) assert.equal(valueOf(text), undefined, name);
+    for (const [name, text] of Object.entries(cases)) {
+      assert.equal(valueOf(text), undefined, name);
+      assert.equal(valueOf(text, undefined, 1 << 20), undefined, name);
+    }
   });
 
   /** The real dump's items copied (namespaces renamed) until the file is past the size where JSON keeps lines. */
