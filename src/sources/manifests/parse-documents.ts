@@ -31,19 +31,20 @@ function isDocumentEnd(text: string, lineStart: number, lineEnd: number): boolea
 /**
  * Splits a YAML stream into documents by hand, so that one broken document does not hide the
  * others (js-yaml's loadAll stops at the first error) and each keeps its first line. Works on
- * offsets, not arrays of lines: large files are split without copying them line by line.
+ * offsets, not arrays of lines: large files are split without copying them line by line, and
+ * each document is a slice of the file (a view, not a copy, for V8) that starts at its own `---`.
  */
 export function splitYamlDocuments(text: string): { text: string; firstLine: number }[] {
   const documents: { text: string; firstLine: number }[] = [];
-  let start = 0; // offset where the current document's text starts
-  let prefix = ''; // stands in for a `---` marker followed by content on the same line
+  let start = 0; // offset where the current document's text starts (its `---`, if any)
+  let contentFrom = 0; // offset after the marker, where content may begin
   let firstLine = 1;
   let line = 1;
   const flush = (end: number) => {
     // Look for content without copying the document (trim() would).
-    NON_BLANK.lastIndex = start;
+    NON_BLANK.lastIndex = contentFrom;
     const match = NON_BLANK.exec(text);
-    if (match && match.index < end) documents.push({ text: prefix + text.slice(start, end), firstLine });
+    if (match && match.index < end) documents.push({ text: text.slice(start, end), firstLine });
   };
   for (let lineStart = 0; lineStart < text.length; line++) {
     const newline = text.indexOf('\n', lineStart);
@@ -51,13 +52,13 @@ export function splitYamlDocuments(text: string): { text: string; firstLine: num
     if (text.startsWith('---', lineStart) && isBlankOrEnd(text, lineStart + 3)) {
       flush(lineStart);
       // Content after the marker on the same line (`--- a: 1`) belongs to the new document.
-      prefix = '   ';
-      start = lineStart + 3;
+      start = lineStart;
+      contentFrom = lineStart + 3;
       firstLine = line;
     } else if (isDocumentEnd(text, lineStart, lineEnd)) {
       flush(lineStart);
-      prefix = '';
       start = lineEnd + 1;
+      contentFrom = start;
       firstLine = line + 1;
     }
     lineStart = lineEnd + 1;
@@ -100,11 +101,12 @@ function positionAtOffset(text: string, starts: readonly number[], offset: numbe
 }
 
 /**
- * The offset where js-yaml opens a document's root node: after blanks, line breaks and comments
- * (its skipSeparationSpace). The document's line is that offset's line, known without a listener.
+ * The offset where js-yaml opens a document's root node: after a leading `---` marker, blanks,
+ * line breaks and comments (its skipSeparationSpace). The document's line is that offset's
+ * line, known without a listener.
  */
 export function rootNodeOffset(text: string): number {
-  let i = 0;
+  let i = text.startsWith('---') && isBlankOrEnd(text, 3) ? 3 : 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;

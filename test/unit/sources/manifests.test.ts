@@ -86,6 +86,21 @@ describe('[U] manifest source', () => {
     assert.deepEqual(splitYamlDocuments('a: 1\n--- {b: 2}\n').map((doc) => doc.firstLine), [1, 2]);
   });
 
+  it('places documents that start on their `---` line: values, document lines and node positions', () => {
+    const documents = parseYamlText('a: 1\n--- {b: 2}\n---\n# c\nkind: X\nspec:\n  x: [1]\n--- kind: Y\n---\n...\n');
+    const seen = documents.map((document) => {
+      assert.ok(document.ok);
+      const value = document.value as { spec?: { x: object } };
+      return [document.value, document.line, document.positionOf(value), value.spec ? document.positionOf(value.spec.x) : null];
+    });
+    assert.deepEqual(seen, [
+      [{ a: 1 }, 1, { line: 1, column: 1 }, null],
+      [{ b: 2 }, 2, { line: 2, column: 5 }, null],
+      [{ kind: 'X', spec: { x: [1] } }, 5, { line: 5, column: 1 }, { line: 7, column: 5 }],
+      [{ kind: 'Y' }, 8, { line: 8, column: 5 }, null],
+    ]);
+  });
+
   it('keeps the last of duplicated keys, as kubectl does, with a warning', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kstale-dup-'));
     writeFileSync(join(dir, 'dup.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  name: last\n');
