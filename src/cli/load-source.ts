@@ -104,13 +104,16 @@ export function selectWorkloads(objects: readonly K8sObject[], selector: string)
   return objects.filter((object) => !workloadKindOf(object) || objectMatches(object, requirements));
 }
 
-/** The common start of reading commands: read the source, report its problems, build the graph. */
-export async function loadGraph(options: SourceOptions, io: CliIo, now: string, needs?: Needs): Promise<{ loaded: LoadedSource; built: BuiltGraph }> {
+/**
+ * The common start of reading commands: read the source, report its problems, build the graph
+ * (with the unused configs only when the answer shows them).
+ */
+export async function loadGraph(options: SourceOptions, io: CliIo, now: string, needs?: Needs, build: { unused?: boolean } = {}): Promise<{ loaded: LoadedSource; built: BuiltGraph }> {
   const loaded = await loadSource(options, io, now);
   reportProblems(loaded.problems, io);
   ensureSomethingRead(loaded);
   if (needs) ensureNeedsRead(loaded, needs, options);
-  return { loaded, built: buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs }) };
+  return { loaded, built: buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused }) };
 }
 
 /** One line per problem on stderr; errors and warnings are labelled, notices are not. */

@@ -80,7 +80,11 @@ function serviceAccountPullSecrets(objects: readonly K8sObject[]): Map<Ref, { na
  * configs (protection, missing configs and keys), unused configs. Objects whose controller is in
  * the same source (a Deployment's ReplicaSets and Pods in a dump) are folded into it.
  */
-export type BuildOptions = Readonly<{ unreadConfigs?: UnreadConfigs }>;
+export type BuildOptions = Readonly<{
+  unreadConfigs?: UnreadConfigs;
+  /** list the configs nothing uses (the default); false leaves `unused` empty for answers that never show it */
+  unused?: boolean;
+}>;
 
 export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, options: BuildOptions = {}): BuiltGraph {
   const unreadConfigs = options.unreadConfigs ?? new Set<string>();
@@ -124,7 +128,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
     configs: sortedConfigs,
     references,
     missing: findMissing(references, { configs, unreadConfigs }),
-    unused: findUnused(sortedConfigs, references, objects),
+    unused: options.unused === false ? [] : findUnused(sortedConfigs, references, objects),
   };
   const index: GraphIndex = {
     workloads,

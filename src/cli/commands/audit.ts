@@ -32,13 +32,12 @@ Examples:
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
     const now = resolveNow(options.now, io);
     await answerForContexts(options, io, async (single, contextIo) => {
-      const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'audit' });
+      const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'audit' }, { unused: Boolean(options.unused) });
       const result = auditCluster(built, { now, syncPeriodMs });
-      const shown = options.unused ? result : { ...result, graph: { ...result.graph, unused: [] } };
       const found = auditExitCode(result);
       // --exit-zero silences findings, not an answer that could not be made (2).
       const code = Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found);
-      return { document: () => auditDocument(shown), render: (render) => AUDIT_FORMATS[options.output]!(shown, render), code };
+      return { document: () => auditDocument(result), render: (render) => AUDIT_FORMATS[options.output]!(result, render), code };
     }, setExitCode);
   });
   return command;

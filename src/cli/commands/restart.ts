@@ -101,7 +101,7 @@ Examples:
       const contextIo = ioForContext(io, context);
       try {
         const single = context === undefined ? options : { ...options, context: [context] };
-        const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'restart' });
+        const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'restart' }, { unused: false });
         const plan = planFor(built, loaded, options, now);
         planned.push({ context, loaded, plan, patches: patchesOf(plan, now, Boolean(options.annotate)) });
       } catch (error) {

@@ -51,7 +51,7 @@ Examples:
     const { kind, name } = parseConfigTarget(target, options.kind);
     const now = resolveNow(options.now, io);
     await answerForContexts(options, io, async (single, contextIo) => {
-      const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` });
+      const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` }, { unused: false });
       const { index } = built;
       const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
       const answer = whoUses(index, query);
