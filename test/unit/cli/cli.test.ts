@@ -148,6 +148,14 @@ describe('[I] audit CLI', () => {
     assert.doesNotMatch(JSON.stringify(document), /"data":|stringData/);
   });
 
+  it('--unused adds the configs nothing uses, in JSON and in the table; without it the list is empty', async () => {
+    const audit = async (...extra: string[]) => runCli(['audit', '-f', DUMP, '-A', '--now', '2026-11-24T16:00:00Z', '--exit-zero', ...extra]);
+    assert.deepEqual(JSON.parse((await audit('-o', 'json', '--unused')).stdout).unused, ['ConfigMap/kube-system/extension-apiserver-authentication']);
+    assert.deepEqual(JSON.parse((await audit('-o', 'json')).stdout).unused, []);
+    assert.match((await audit('--unused')).stdout, /^Unused configs: configmap\/extension-apiserver-authentication \(ns kube-system\)$/m);
+    assert.doesNotMatch((await audit()).stdout, /Unused configs/);
+  });
+
   it('-n and -l narrow the pods audited', async () => {
     const shop = await runCli(['audit', '-f', DUMP, '-n', 'shop', '--now', '2026-11-24T16:00:00Z']);
     assert.match(shop.stdout, /^5 of 6 running pods stale in 3 workloads/);
