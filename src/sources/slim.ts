@@ -1,5 +1,5 @@
 import { isRecord, type RawObject } from '../model/object.js';
-import { workloadKindOf } from '../extract/workload-kinds.js';
+import { WORKLOAD_KINDS, workloadKindOf } from '../extract/workload-kinds.js';
 import { blankValues } from './config-values.js';
 
 /*
@@ -82,4 +82,21 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
   }
   if (kind === 'ConfigMap') return { ...item, data: blankValues(item.data), binaryData: blankValues(item.binaryData) };
   return item;
+}
+
+/**
+ * Kinds whose content kstale reads: workloads, configs (and what declares a Secret: SealedSecret,
+ * ExternalSecret), and what uses Secrets outside pod specs (Ingress TLS, ServiceAccounts). Other
+ * kinds (CRDs, RBAC, Services…) count only by identity and metadata (duplicates, ignore
+ * annotations), whatever their API group.
+ */
+const CONTENT_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret', 'SealedSecret', 'ExternalSecret', 'Ingress', 'ServiceAccount', ...WORKLOAD_KINDS.map((row) => row.kind)]);
+
+/**
+ * What kstale keeps of an object of a kind it does not read: apiVersion, kind and metadata, or
+ * undefined for a kind it reads. A repository's CRDs alone can be half of its manifests.
+ */
+export function metadataOnly(item: Record<string, unknown>): RawObject | undefined {
+  if (typeof item.kind === 'string' && CONTENT_KINDS.has(item.kind)) return undefined;
+  return { apiVersion: item.apiVersion, kind: item.kind, metadata: item.metadata };
 }

@@ -14,28 +14,23 @@ const NOT_MANIFESTS: readonly [RegExp, string][] = [
 /** A file to read, or a Helm chart directory (a Chart.yaml in it) to render as a whole. */
 export type CollectedFile = { path: string; explicit: boolean; chart?: boolean };
 
-function isChart(dir: string): boolean {
-  try {
-    return readdirSync(dir).some((name) => /^Chart\.ya?ml$/.test(name));
-  } catch {
-    return false;
-  }
-}
+const CHART_FILE = /^Chart\.ya?ml$/;
 
 export function skipReasonFor(fileName: string): string | undefined {
   return NOT_MANIFESTS.find(([pattern]) => pattern.test(fileName))?.[1];
 }
 
+/** A directory's files in name order; a directory holding a Chart.yaml is one Helm chart, rendered as a whole. */
 function walkDirectory(dir: string, files: CollectedFile[], problems: Problem[]): void {
-  if (isChart(dir)) {
-    files.push({ path: dir, explicit: false, chart: true });
-    return;
-  }
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     problems.push({ code: 'unreadable', severity: 'error', file: dir, message: `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    return;
+  }
+  if (entries.some((entry) => CHART_FILE.test(entry.name))) {
+    files.push({ path: dir, explicit: false, chart: true });
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

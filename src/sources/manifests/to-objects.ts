@@ -2,6 +2,7 @@ import { asString, isRecord, type K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { valueDigestsOf, withoutSecretValues } from '../config-values.js';
+import { metadataOnly } from '../slim.js';
 
 export type DocumentResult = { objects: K8sObject[]; problems: Problem[]; notKubernetes: number };
 
@@ -19,9 +20,13 @@ function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocum
   if (!kind) return { code: 'invalid-manifest', severity: 'error', message: 'object has no kind', ...where };
   if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...where };
   const namespace = asString(meta?.namespace) || ctx.defaultNamespace;
-  const raw = kind === 'Secret' && apiVersion === 'v1' ? withoutSecretValues(value) : value;
   const isConfig = (kind === 'Secret' || kind === 'ConfigMap') && apiVersion === 'v1';
   const valueDigests = ctx.digestValues && isConfig ? valueDigestsOf(value) : undefined;
+  // impact compares whole objects; everything else keeps only metadata of kinds it does not read,
+  // whose fields are never pointed at: the document's parsed tree can then be collected.
+  const slim = ctx.digestValues ? undefined : metadataOnly(value);
+  if (slim) return { apiVersion: apiVersion ?? '', kind, namespace, name, raw: slim, origin: { file: ctx.file, line } };
+  const raw = kind === 'Secret' && apiVersion === 'v1' ? withoutSecretValues(value) : value;
   return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, positionOf: doc.positionOf, ...(valueDigests ? { valueDigests } : {}) };
 }
 

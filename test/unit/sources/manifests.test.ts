@@ -86,6 +86,25 @@ describe('[U] manifest source', () => {
     assert.deepEqual(splitYamlDocuments('a: 1\n--- {b: 2}\n').map((doc) => doc.firstLine), [1, 2]);
   });
 
+  it('keeps only identity and metadata of kinds it does not read (CRDs, Services…), whole objects of those it reads, everything for impact', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-kinds-'));
+    writeFileSync(
+      join(dir, 'mixed.yaml'),
+      [
+        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n  annotations: {kstale.io/ignore: all}\nspec:\n  group: example.com\n',
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\nimagePullSecrets:\n- name: registry\n',
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n  - secretName: web-tls\n',
+      ].join('---\n'),
+    );
+    const [crd, account, ingress] = load([dir]).objects;
+    assert.deepEqual(crd!.raw, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com', annotations: { 'kstale.io/ignore': 'all' } } });
+    assert.equal(crd!.positionOf, undefined);
+    assert.deepEqual(account!.raw.imagePullSecrets, [{ name: 'registry' }]);
+    assert.deepEqual(ingress!.raw.spec, { tls: [{ secretName: 'web-tls' }] });
+    const forImpact = loadManifests([dir], { defaultNamespace: 'default', digestValues: true }).objects[0]!;
+    assert.deepEqual(forImpact.raw.spec, { group: 'example.com' });
+  });
+
   it('places documents that start on their `---` line: values, document lines and node positions', () => {
     const documents = parseYamlText('a: 1\n--- {b: 2}\n---\n# c\nkind: X\nspec:\n  x: [1]\n--- kind: Y\n---\n...\n');
     const seen = documents.map((document) => {
