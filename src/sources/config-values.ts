@@ -10,14 +10,22 @@ export function blankValues(map: unknown): unknown {
 }
 
 /**
- * Secret values never stay in memory: only key names are kept, as empty strings, so nothing
+ * Secret values are never kept in what kstale reads: only key names, as empty strings, so nothing
  * downstream can print or store a value (impact's digests are taken before, and stay in memory).
+ * The maps of the freshly read object are replaced in place, not copied: a file's parsed
+ * document stays alive for positions, and a copy would leave the values in it.
  */
-export function withoutSecretValues(raw: RawObject): RawObject {
-  const copy: Record<string, unknown> = { ...raw };
-  if ('data' in copy) copy.data = blankValues(copy.data);
-  if ('stringData' in copy) copy.stringData = blankValues(copy.stringData);
-  return copy;
+export function dropSecretValues(item: Record<string, unknown>): RawObject {
+  if ('data' in item) item.data = blankValues(item.data);
+  if ('stringData' in item) item.stringData = blankValues(item.stringData);
+  return item;
+}
+
+/** ConfigMap values are never read (only key names, and impact's digests taken before): dropped in place too. */
+export function dropConfigMapValues(item: Record<string, unknown>): RawObject {
+  if ('data' in item) item.data = blankValues(item.data);
+  if ('binaryData' in item) item.binaryData = blankValues(item.binaryData);
+  return item;
 }
 
 const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');

@@ -1,7 +1,7 @@
 import { asString, isRecord, type K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import type { ParsedDocument } from './parse-documents.js';
-import { valueDigestsOf, withoutSecretValues } from '../config-values.js';
+import { dropConfigMapValues, dropSecretValues, valueDigestsOf } from '../config-values.js';
 import { metadataOnly } from '../slim.js';
 
 export type DocumentResult = { objects: K8sObject[]; problems: Problem[]; notKubernetes: number };
@@ -9,6 +9,15 @@ export type DocumentResult = { objects: K8sObject[]; problems: Problem[]; notKub
 const LIST_KIND = /List$/;
 
 type Context = { file: string; defaultNamespace: string; digestValues?: boolean };
+
+/** Values are dropped in place once taken: a YAML alias can bring the same object twice, so its digests are kept. */
+const digestsTaken = new WeakMap<object, ReadonlyMap<string, string>>();
+
+function digestsBeforeDropping(value: Record<string, unknown>): ReadonlyMap<string, string> {
+  const digests = digestsTaken.get(value) ?? valueDigestsOf(value);
+  digestsTaken.set(value, digests);
+  return digests;
+}
 
 function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context): K8sObject | Problem {
   // kubectl refuses an object without apiVersion; kstale still reads it (warned by the caller) so its references count.
@@ -21,12 +30,12 @@ function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocum
   if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...where };
   const namespace = asString(meta?.namespace) || ctx.defaultNamespace;
   const isConfig = (kind === 'Secret' || kind === 'ConfigMap') && apiVersion === 'v1';
-  const valueDigests = ctx.digestValues && isConfig ? valueDigestsOf(value) : undefined;
+  const valueDigests = ctx.digestValues && isConfig ? digestsBeforeDropping(value) : undefined;
   // impact compares whole objects; everything else keeps only metadata of kinds it does not read,
   // whose fields are never pointed at: the document's parsed tree can then be collected.
   const slim = ctx.digestValues ? undefined : metadataOnly(value);
   if (slim) return { apiVersion: apiVersion ?? '', kind, namespace, name, raw: slim, origin: { file: ctx.file, line } };
-  const raw = kind === 'Secret' && apiVersion === 'v1' ? withoutSecretValues(value) : value;
+  const raw = !isConfig ? value : kind === 'Secret' ? dropSecretValues(value) : dropConfigMapValues(value);
   return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, positionOf: doc.positionOf, ...(valueDigests ? { valueDigests } : {}) };
 }
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadManifests } from '../../../src/sources/manifests/index.js';
+import { createHash } from 'node:crypto';
+import { loadManifests, loadManifestTexts } from '../../../src/sources/manifests/index.js';
 import { parseYamlText, splitYamlDocuments } from '../../../src/sources/manifests/parse-documents.js';
 import { graphOf } from '../../helpers/graph.js';
 import { fixture } from '../../helpers/paths.js';
@@ -103,6 +104,20 @@ describe('[U] manifest source', () => {
     assert.deepEqual(ingress!.raw.spec, { tls: [{ secretName: 'web-tls' }] });
     const forImpact = loadManifests([dir], { defaultNamespace: 'default', digestValues: true }).objects[0]!;
     assert.deepEqual(forImpact.raw.spec, { group: 'example.com' });
+  });
+
+  it('drops ConfigMap and Secret values once their digests are taken, even for an object a YAML alias brings twice', () => {
+    const text = 'apiVersion: v1\nkind: List\nitems:\n- &cm\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: hello}\n- *cm\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: s}\n  stringData: {password: hunter2}\n';
+    const hello = createHash('sha256').update('hello').digest('base64');
+    const { objects } = loadManifestTexts([{ name: 'x.yaml', text }], { defaultNamespace: 'default', digestValues: true });
+    assert.deepEqual(
+      objects.map((object) => [object.name, object.raw.data ?? object.raw.stringData, object.valueDigests?.get('k') ?? object.valueDigests?.has('password')]),
+      [
+        ['a', { k: '' }, hello],
+        ['a', { k: '' }, hello],
+        ['s', { password: '' }, true],
+      ],
+    );
   });
 
   it('places documents that start on their `---` line: values, document lines and node positions', () => {
