@@ -77,16 +77,14 @@ export async function keptObject(client: ClusterClient, resource: ClusterResourc
  */
 export async function listResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: Omit<ClusterReadOptions, 'namespaces'>): Promise<ResourceList> {
   for (const version of versions) {
-    const outcome = await listAll(client, listPath(resource, version, namespace), {
+    const outcome = await listAll(client, listPath(resource, version, namespace), (item) => keptObject(client, resource, version, item, options), {
       accept: readsMetadataOnly(resource, options).list ? METADATA_ONLY_ACCEPT : undefined,
       labelSelector: resource.selectable ? options.selector : undefined,
       pageSize: options.pageSize,
     });
     if (outcome.kind === 'not-found') continue;
     if (outcome.kind === 'forbidden') return { kind: 'forbidden', problem: { code: 'forbidden', severity: 'warning', message: forbiddenListMessage(resource, namespace), object: resource.plural } };
-    const objects: K8sObject[] = [];
-    for (const item of outcome.items) objects.push(await keptObject(client, resource, version, item, options));
-    return { kind: 'ok', version, resourceVersion: outcome.resourceVersion, objects };
+    return { kind: 'ok', version, resourceVersion: outcome.resourceVersion, objects: outcome.items };
   }
   return { kind: 'not-served' };
 }

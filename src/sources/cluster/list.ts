@@ -2,8 +2,8 @@ import { KstaleError } from '../../model/errors.js';
 import { asArray, isRecord } from '../../model/object.js';
 import type { ClusterClient, ClusterResponse } from './http.js';
 
-export type ListOutcome =
-  | { kind: 'ok'; items: Record<string, unknown>[]; resourceVersion: string }
+export type ListOutcome<T> =
+  | { kind: 'ok'; items: T[]; resourceVersion: string }
   | { kind: 'forbidden'; message: string }
   | { kind: 'not-found' };
 
@@ -20,11 +20,12 @@ function statusMessage(response: ClusterResponse): string {
 
 /**
  * Lists one resource page by page (`limit`/`continue`). A 410 Gone (the continue token expired
- * while paging) restarts the list once from the beginning, as kubectl does.
+ * while paging) restarts the list once from the beginning, as kubectl does. Each item goes
+ * through `keep` as its page is read, so that only what is kept outlives the page.
  */
-export async function listAll(client: ClusterClient, path: string, options: { accept?: string; labelSelector?: string; pageSize?: number } = {}): Promise<ListOutcome> {
+export async function listAll<T>(client: ClusterClient, path: string, keep: (item: Record<string, unknown>) => Promise<T>, options: { accept?: string; labelSelector?: string; pageSize?: number } = {}): Promise<ListOutcome<T>> {
   let restarted = false;
-  let items: Record<string, unknown>[] = [];
+  let items: T[] = [];
   let token: string | undefined;
   for (;;) {
     const query = new URLSearchParams({ limit: String(options.pageSize ?? PAGE_SIZE) });
@@ -46,7 +47,7 @@ export async function listAll(client: ClusterClient, path: string, options: { ac
       throw new KstaleError('cluster', `GET ${path} on context "${client.context}" failed: ${response.status} ${statusMessage(response)}`, { hint: response.status >= 500 || response.status === 429 ? 'the API server is overloaded or failing; retried, still failing' : undefined });
     }
     const list = JSON.parse(response.body) as { items?: unknown; metadata?: { continue?: string; resourceVersion?: string } };
-    for (const item of asArray(list.items)) if (isRecord(item)) items.push(item);
+    for (const item of asArray(list.items)) if (isRecord(item)) items.push(await keep(item));
     token = list.metadata?.continue || undefined;
     if (!token) return { kind: 'ok', items, resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
