@@ -1,7 +1,8 @@
 // `npm run bench`: every figure as a ratio against its floor, measured in the same run on the
 // same input (issue 13): lint against js-yaml alone, dump reads against JSON.parse alone, live
-// reads against kubectl on the same API server, start-up against `node -e 0`. Medians over
-// --runs; peak RSS via /usr/bin/time. Writes test/bench/results.json.
+// reads against kubectl on the same API server, start-up against `node -e 0`. kstale and the
+// floor run alternately; times are medians over --runs, the ratio the median of the paired
+// ratios; peak RSS via /usr/bin/time. Writes test/bench/results.json.
 // Usage: node test/bench/run.mjs [--sizes 1000,5000,20000] [--runs 5] [--real-kit]
 //   --real-kit also measures live audit on the real kube-apiserver of ../shared/k8s (started,
 //   with its perf estate) against kubectl get … --show-managed-fields.
@@ -23,19 +24,19 @@ const realKit = args.includes('--real-kit') ? '/tmp/k8s/kubeconfig' : undefined;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Runs a command `runs` times: median wall time (ms) and the largest peak RSS (MB). */
-function measure(command, commandArgs, env = {}) {
-  const times = [];
-  const rss = [];
-  for (let i = 0; i < runs; i++) {
-    const wrapped = hasTime ? ['/usr/bin/time', ['-f', '%M', command, ...commandArgs]] : [command, commandArgs];
-    const start = process.hrtime.bigint();
-    const result = spawnSync(wrapped[0], wrapped[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${commandArgs.join(' ')}: exit ${result.status}\n${result.stderr}`);
-    if (hasTime) rss.push(Number(result.stderr.trim().split('\n').pop()) / 1024);
-  }
-  return { ms: Math.round(median(times)), rssMb: rss.length ? Math.round(Math.max(...rss)) : null };
+/** One run of a command: wall time (ms) and peak RSS (MB, null without /usr/bin/time). */
+function runOnce({ command, args: commandArgs, env = {} }) {
+  const wrapped = hasTime ? ['/usr/bin/time', ['-f', '%M', command, ...commandArgs]] : [command, commandArgs];
+  const start = process.hrtime.bigint();
+  const result = spawnSync(wrapped[0], wrapped[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${commandArgs.join(' ')}: exit ${result.status}\n${result.stderr}`);
+  return { ms, rssMb: hasTime ? Number(result.stderr.trim().split('\n').pop()) / 1024 : null };
+}
+
+/** Median wall time and the largest peak RSS of some runs. */
+function summary(results) {
+  return { ms: Math.round(median(results.map((result) => result.ms))), rssMb: hasTime ? Math.round(Math.max(...results.map((result) => result.rssMb))) : null };
 }
 
 async function serve(dump) {
@@ -44,25 +45,38 @@ async function serve(dump) {
   return { kubeconfig, stop: () => child.kill('SIGTERM') };
 }
 
-const kstale = (...kstaleArgs) => measure(process.execPath, ['bin/kstale.js', ...kstaleArgs]);
-const kubectlGet = (kubeconfig, extra = []) => measure('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(tmpdir(), 'kstale-bench-kubectl-')), 'get', 'pods,rs,deploy,sts,ds,jobs,cronjobs,cm,secrets', '-A', '-o', 'json', ...extra]);
+const node = (...nodeArgs) => ({ command: process.execPath, args: nodeArgs });
+const kstale = (...kstaleArgs) => node('bin/kstale.js', ...kstaleArgs);
+const kubectlGet = (kubeconfig, extra = []) => ({ command: 'kubectl', args: ['--kubeconfig', kubeconfig, '--cache-dir', mkdtempSync(join(tmpdir(), 'kstale-bench-kubectl-')), 'get', 'pods,rs,deploy,sts,ds,jobs,cronjobs,cm,secrets', '-A', '-o', 'json', ...extra] });
 
-/** One row: what kstale did, what the floor did, on the same input in this run. */
+/**
+ * One row: kstale and its floor on the same input, run alternately (`runs` times each), so that a
+ * slow spell of a shared machine falls on both; the ratio is the median of the paired ratios.
+ */
 const rows = [];
-function row(work, floorName, measured, floor, target) {
-  rows.push({ work, floor: floorName, kstale: measured, floorMeasured: floor, timeRatio: floor ? Number((measured.ms / floor.ms).toFixed(2)) : null, rssRatio: floor?.rssMb && measured.rssMb ? Number((measured.rssMb / floor.rssMb).toFixed(2)) : null, target });
+function row(work, floorName, kstaleRun, floorRun, target) {
+  const mine = [];
+  const floor = [];
+  for (let i = 0; i < runs; i++) {
+    mine.push(runOnce(kstaleRun));
+    floor.push(runOnce(floorRun));
+  }
+  const measured = summary(mine);
+  const floorMeasured = summary(floor);
+  const timeRatio = Number(median(mine.map((result, i) => result.ms / floor[i].ms)).toFixed(2));
+  rows.push({ work, floor: floorName, kstale: measured, floorMeasured, timeRatio, rssRatio: floorMeasured.rssMb && measured.rssMb ? Number((measured.rssMb / floorMeasured.rssMb).toFixed(2)) : null, target });
   console.error(`measured: ${work}`);
 }
 
-row('kstale --help', 'node -e 0', kstale('--help'), measure(process.execPath, ['-e', '0']), '≤ 1.5×');
-if (existsSync(corpus)) row(`lint ../shared/corpus`, 'js-yaml parse of the same files', kstale('lint', corpus, '-o', 'json'), measure(process.execPath, ['test/bench/parse-baseline.mjs', corpus]), '≤ 1.2×');
+row('kstale --help', 'node -e 0', kstale('--help'), node('-e', '0'), '≤ 1.5×');
+if (existsSync(corpus)) row(`lint ../shared/corpus`, 'js-yaml parse of the same files', kstale('lint', corpus, '-o', 'json'), node('test/bench/parse-baseline.mjs', corpus), '≤ 1.2×');
 
 for (const pods of sizes) {
   const dir = join(root, 'test', 'bench', 'out', String(pods));
   if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['test/bench/generate.mjs', '--pods', String(pods), '--out', dir], { cwd: root, stdio: 'inherit' });
   const dump = join(dir, 'dump.json');
-  row(`lint generated manifests, ${pods} pods`, 'js-yaml parse', kstale('lint', join(dir, 'manifests'), '-o', 'json'), measure(process.execPath, ['test/bench/parse-baseline.mjs', join(dir, 'manifests')]), '≤ 1.3×');
-  const parse = measure(process.execPath, ['test/bench/json-parse-baseline.mjs', dump]);
+  row(`lint generated manifests, ${pods} pods`, 'js-yaml parse', kstale('lint', join(dir, 'manifests'), '-o', 'json'), node('test/bench/parse-baseline.mjs', join(dir, 'manifests')), '≤ 1.3×');
+  const parse = node('test/bench/json-parse-baseline.mjs', dump);
   row(`audit -A -f dump -o json, ${pods} pods`, 'JSON.parse(readFileSync(dump))', kstale('audit', '-A', '-f', dump, '-o', 'json', '--exit-zero'), parse, '≤ 1.25× time, ≤ 1.2× memory');
   row(`who-uses cm/x -f dump, ${pods} pods`, 'JSON.parse(readFileSync(dump))', kstale('who-uses', 'cm/cfg-1', '-n', 'team-0', '-f', dump), parse, '≤ 1.05×');
   if (hasKubectl) {
