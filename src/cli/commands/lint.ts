@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { descriptionOf } from './catalog.js';
 import { matchesExternal, parseExternalPattern, type ExternalPattern } from '../../analyses/lint/external.js';
 import { LINT_RULES } from '../../analyses/lint/rules/index.js';
-import { runLint, type LintReport } from '../../analyses/lint/run-lint.js';
+import { activeRules, runLint, type LintReport } from '../../analyses/lint/run-lint.js';
 import { buildGraph } from '../../graph/build.js';
 import { KstaleError } from '../../model/errors.js';
 import type { Finding, Severity } from '../../model/finding.js';
@@ -124,7 +124,9 @@ Examples:
     }
     // Skipped inputs (a Helm chart without helm, a kustomization) are no findings, but say so.
     for (const problem of problems.filter((candidate) => candidate.severity === 'notice')) io.stderr(`kstale: ${problem.file ? `${problem.file}: ` : ''}${problem.message}\n`);
-    const built = buildGraph(objects, { type: 'manifests', paths: [...allPaths, ...options.kustomize.map((dir) => `-k ${dir}`)], now });
+    // The configs nothing uses are looked for only when their rule runs (it is off by default).
+    const unused = activeRules({ disable: options.disable, enable: options.enable }).some((rule) => rule.id === 'unused-config');
+    const built = buildGraph(objects, { type: 'manifests', paths: [...allPaths, ...options.kustomize.map((dir) => `-k ${dir}`)], now }, { unused });
     const report = runLint({ built, problems, kubeVersion, isExternal: (config) => matchesExternal(patterns, config) }, { disable: options.disable, enable: options.enable, failOn: options.failOn });
     const cwd = process.cwd();
     const view = { report: relativeFindings(report, cwd), toolVersion, srcRootUri: `${pathToFileURL(cwd).href}/` };

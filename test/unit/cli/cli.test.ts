@@ -101,6 +101,12 @@ describe('[I] lint CLI', () => {
     assert.equal((await runCli(['lint', fixture('lint', 'subpath-config-mount', 'fires'), '--fail-on', 'warning'])).code, 1);
   });
 
+  it('unused-config (off by default) finds the unused ConfigMap only when enabled', async () => {
+    const path = 'fixtures/lint/unused-config/fires';
+    assert.match((await runCli(['lint', path, '--enable', 'unused-config'])).stdout, /info \[unused-config\] ConfigMap shop\/leftover-config is not used/);
+    assert.match((await runCli(['lint', path])).stdout, /^kstale lint: no findings in 1 file, 1 object$/m);
+  });
+
   it('an invalid document is a finding (exit 1), not a crash', async () => {
     const run = await runCli(['lint', fixture('bad-input', 'one-bad-document.yaml')]);
     assert.equal(run.code, 1);
