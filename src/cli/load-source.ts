@@ -10,6 +10,7 @@ import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { CliIo } from './io.js';
 import { clusterTargetOf, type SourceOptions } from './options.js';
+import { appendAll } from '../model/arrays.js';
 
 export type LoadedSource = {
   objects: K8sObject[];
@@ -45,13 +46,13 @@ export function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kust
   const problems: Problem[] = [];
   if (options.filename?.length) {
     const loaded = loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues, slim: extra.slim });
-    objects.push(...loaded.objects);
-    problems.push(...loaded.problems);
+    appendAll(objects, loaded.objects);
+    appendAll(problems, loaded.problems);
   }
   for (const dir of options.kustomize ?? []) {
     const rendered = loadKustomization(dir, { defaultNamespace, digestValues: extra.digestValues });
-    objects.push(...rendered.objects);
-    problems.push(...rendered.problems);
+    appendAll(objects, rendered.objects);
+    appendAll(problems, rendered.problems);
   }
   return { objects, problems };
 }

@@ -2,6 +2,7 @@ import type { Graph, Reference } from '../model/graph.js';
 import { parseRef, type Ref } from '../model/refs.js';
 import { count, describeContainer, describeHow, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { compareStrings, painter, renderTable, type RenderOptions } from './options.js';
+import { appendAll } from '../model/arrays.js';
 
 function countBy(references: readonly Reference[], update: Reference['update']): number {
   return references.filter((reference) => reference.update === update).length;
@@ -138,7 +139,7 @@ export function renderGraphMermaid(graph: Graph, decorate: Decorate = () => unde
     lines.push(line);
     seen.add(line);
   }
-  lines.push(...styles);
+  appendAll(lines, styles);
   const missing = graph.missing.filter((entry) => entry.key === null).map((entry) => idOf(entry.config));
   if (missing.length > 0) {
     lines.push('  classDef missing stroke:#d00,stroke-dasharray:4 2');

@@ -6,6 +6,7 @@ import { slimObject } from '../slim.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
 import { apiVersionOf, CLUSTER_RESOURCES, forbiddenListMessage, listPath, METADATA_ONLY_ACCEPT, objectPath, type ClusterResource } from './resources.js';
+import { appendAll } from '../../model/arrays.js';
 
 export { connectToCluster } from './kubeconfig.js';
 
@@ -91,7 +92,7 @@ export async function listResource(client: ClusterClient, resource: ClusterResou
 
 async function readResource(client: ClusterClient, resource: ClusterResource, versions: readonly string[], namespace: string | null, options: ClusterReadOptions, into: ResourceRead): Promise<void> {
   const listed = await listResource(client, resource, versions, namespace, options);
-  if (listed.kind === 'ok') into.objects.push(...listed.objects);
+  if (listed.kind === 'ok') appendAll(into.objects, listed.objects);
   if (listed.kind === 'forbidden') {
     into.problems.push(listed.problem);
     into.forbidden.push({ kind: resource.kind, plural: resource.plural, group: resource.group, namespace });

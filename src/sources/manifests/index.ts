@@ -9,6 +9,7 @@ import { slimObject } from '../slim.js';
 import { isRecord } from '../../model/object.js';
 import { documentsToObjects } from './to-objects.js';
 import { loadChart, type Runner } from './render.js';
+import { appendAll } from '../../model/arrays.js';
 
 export type LoadedObjects = { objects: K8sObject[]; problems: Problem[] };
 
@@ -37,8 +38,8 @@ export function loadManifestTexts(texts: readonly { name: string; text: string }
   const problems: Problem[] = [];
   for (const { name, text } of texts) {
     const result = documentsToObjects(parseManifestText(text, name), { file: name, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
-    objects.push(...result.objects);
-    problems.push(...result.problems);
+    appendAll(objects, result.objects);
+    appendAll(problems, result.problems);
   }
   return { objects, problems };
 }
@@ -78,8 +79,8 @@ export function loadManifests(paths: readonly string[], options: ManifestOptions
   for (const { path, explicit, chart } of files) {
     if (chart) {
       const rendered = loadChart(path, { defaultNamespace: options.defaultNamespace, namespaceGiven: Boolean(options.namespaceGiven), valuesFiles: options.helmValues ?? [], digestValues: options.digestValues, run: options.run });
-      objects.push(...rendered.objects);
-      problems.push(...rendered.problems);
+      appendAll(objects, rendered.objects);
+      appendAll(problems, rendered.problems);
       continue;
     }
     const displayName = path === '-' ? STDIN_NAME : path;
@@ -98,8 +99,8 @@ export function loadManifests(paths: readonly string[], options: ManifestOptions
       continue;
     }
     const result = documentsToObjects(documents, { file: displayName, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
-    objects.push(...result.objects);
-    problems.push(...result.problems);
+    appendAll(objects, result.objects);
+    appendAll(problems, result.problems);
     if (result.notKubernetes > 0 && result.objects.length === 0 && result.problems.length === 0) {
       problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: 'skipped: not a Kubernetes manifest (no apiVersion/kind)' });
     }

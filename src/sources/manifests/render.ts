@@ -6,6 +6,7 @@ import type { Problem } from '../../model/problem.js';
 import { parseYamlText } from './parse-documents.js';
 import { documentsToObjects } from './to-objects.js';
 import yaml from 'js-yaml';
+import { appendAll } from '../../model/arrays.js';
 
 /** Runs a program and gives its output, or why it could not (injected in tests). */
 export type Runner = (command: string, args: readonly string[]) => { status: number | null; stdout: string; stderr: string; missing: boolean };
@@ -28,7 +29,7 @@ function renderedObjects(text: string, label: string, baseDir: string, defaultNa
   const problems: Problem[] = [];
   parseYamlText(text).forEach((document, index) => {
     const result = documentsToObjects([document], { file: `${label} (document ${index + 1})`, defaultNamespace, digestValues });
-    problems.push(...result.problems);
+    appendAll(problems, result.problems);
     for (const object of result.objects) {
       const metadata = isRecord(object.raw.metadata) ? object.raw.metadata : {};
       const originText = isRecord(metadata.annotations) ? asString(metadata.annotations[ORIGIN_ANNOTATION]) : undefined;

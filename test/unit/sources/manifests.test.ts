@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadManifests, loadManifestTexts } from '../../../src/sources/manifests/index.js';
 import { parseYamlText, splitYamlDocuments } from '../../../src/sources/manifests/parse-documents.js';
+import { loadLocalSources } from '../../../src/cli/load-source.js';
 import { graphOf } from '../../helpers/graph.js';
 import { fixture } from '../../helpers/paths.js';
 
@@ -118,6 +119,16 @@ describe('[U] manifest source', () => {
         ['s', { password: '' }, true],
       ],
     );
+  });
+
+  it('reads 200,000 objects from one file and passes them on (a spread of that many arguments overflows the stack)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-many-'));
+    const items = Array.from({ length: 200_000 }, (_, index) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${index}`, namespace: 'many' } }));
+    writeFileSync(join(dir, 'many.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const { objects, problems } = loadLocalSources({ filename: [dir] }, { readStdin: () => '' });
+    assert.deepEqual(problems, []);
+    assert.equal(objects.length, 200_000);
+    assert.equal(objects[199_999]!.name, 'c199999');
   });
 
   it('places documents that start on their `---` line: values, document lines and node positions', () => {
