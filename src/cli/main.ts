@@ -32,6 +32,8 @@ export async function buildProgram(io: CliIo, setExitCode: (code: number) => voi
   const program = new Command('kstale')
     .description('Which workloads use which ConfigMaps and Secrets, which pods hold stale config, and what to restart.')
     .version(version, '--version')
+    // Every command takes it, before or after its name (main reads it from argv).
+    .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .configureHelp({ subcommandTerm: (command) => `${command.name()} ${COMMANDS.find((entry) => entry.name === command.name())?.usage ?? '[command]'}` })

@@ -107,6 +107,15 @@ describe('[I] lint CLI', () => {
     assert.match((await runCli(['lint', path])).stdout, /^kstale lint: no findings in 1 file, 1 object$/m);
   });
 
+  it('--debug is taken by every command, lint and impact included, before or after its name', async () => {
+    const path = 'fixtures/lint/unused-config/fires';
+    for (const args of [['lint', path, '--debug'], ['--debug', 'lint', path], ['impact', '-f', path, '--base', path, '--debug']]) {
+      const run = await runCli(args);
+      assert.doesNotMatch(run.stderr, /unknown option/, args.join(' '));
+      assert.notEqual(run.code, 2, args.join(' '));
+    }
+  });
+
   it('an invalid document is a finding (exit 1), not a crash', async () => {
     const run = await runCli(['lint', fixture('bad-input', 'one-bad-document.yaml')]);
     assert.equal(run.code, 1);
