@@ -27,8 +27,41 @@ export function writeChunks(io: Pick<CliIo, 'stdout'>, chunks: Iterable<string>)
   if (block) io.stdout(block);
 }
 
+/** Waits, blocking the thread: reading stdin is synchronous, and a pipe may not have its data yet. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * All of standard input. readFileSync(0) fails with EAGAIN when the writer has not written yet
+ * and the descriptor is non-blocking (`helm template … | kstale lint -` while helm renders), so
+ * the read waits and tries again.
+ */
+export function readAllStdin(readChunk: (into: Buffer) => number, wait: (ms: number) => void = pause): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  for (;;) {
+    let read: number;
+    try {
+      read = readChunk(buffer);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        wait(10);
+        continue;
+      }
+      if (code === 'EOF') break; // Windows, at the end of a pipe
+      throw error;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, read)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function processIo(): Promise<CliIo> {
-  const { readFileSync } = await import('node:fs');
+  const { readSync } = await import('node:fs');
+  const { isatty } = await import('node:tty');
   // `kstale … | head`: a closed pipe ends the output quietly, as kubectl does.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
@@ -37,12 +70,13 @@ export async function processIo(): Promise<CliIo> {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: () => readFileSync(0, 'utf8'),
+    readStdin: () => readAllStdin((into) => readSync(0, into, 0, into.length, null)),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns,
     clock: () => new Date(),
-    canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // isatty, not process.stdin.isTTY: creating process.stdin makes a piped stdin non-blocking.
+    canPrompt: isatty(0) && isatty(2),
     prompt: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const reader = createInterface({ input: process.stdin, output: process.stderr });
