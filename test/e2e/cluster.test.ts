@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { connectToCluster, readCluster } from '../../src/sources/cluster/index.js';
 import { FakeApiServer } from '../helpers/fake-api-server.js';
@@ -113,6 +115,40 @@ describe('[E] live cluster source against the fake API server', () => {
     const run = await runCli(['graph', '--kubeconfig', kubeconfig, '--context', 'prod']);
     assert.equal(run.code, 2);
     assert.equal(run.stderr, 'kstale: error: context "prod" is not in the kubeconfig\n  hint: known contexts: fake\n');
+  });
+});
+
+describe('[E] large lists come gzipped, as from kube-apiserver', () => {
+  // 300 ConfigMaps of 1 KiB: one page is over the 128 KiB past which the server compresses.
+  const items = [...dumpItems(), ...Array.from({ length: 300 }, (_, index) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bulk-${index}`, namespace: 'shop', creationTimestamp: '2026-11-20T08:00:00Z' }, data: { blob: 'x'.repeat(1024) } }))];
+  let server: FakeApiServer;
+  before(async () => {
+    server = await new FakeApiServer(items).start();
+  });
+  after(() => server.stop());
+
+  it('every read asks for gzip; a compressed list gives the same answer as the same objects in a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-gzip-'));
+    const file = join(dir, 'dump.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    const live = await runCli(['graph', '-A', '-o', 'json', '--kubeconfig', server.kubeconfig(), '--now', NOW]);
+    const fromFile = await runCli(['graph', '-A', '-o', 'json', '-f', file, '--now', NOW]);
+    assert.equal(live.stderr, '');
+    assert.ok(server.gzipped > 0, 'some answer was compressed');
+    assert.ok(server.requests.filter((request) => request.method === 'GET').every((request) => /gzip/.test(String(request.headers['accept-encoding']))));
+    assert.deepEqual(withoutOrigins(live.stdout), withoutOrigins(fromFile.stdout));
+    assert.equal((JSON.parse(live.stdout) as { configs: unknown[] }).configs.length, (JSON.parse(fromFile.stdout) as { configs: unknown[] }).configs.length);
+  });
+
+  it('an answer that does not inflate is one line naming the request, exit 2', async () => {
+    server.corruptGzip = true;
+    try {
+      const run = await runCli(['graph', '-A', '--kubeconfig', server.kubeconfig(), '--now', NOW]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /^kstale: error: the gzipped answer to GET \/api\/v1\/configmaps on context "fake" does not inflate: .+\n$/);
+    } finally {
+      server.corruptGzip = false;
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { matchesLabels, parseLabelSelector } from '../../src/graph/selector.js';
 import { CLUSTER_RESOURCES } from '../../src/sources/cluster/resources.js';
 import { fixture } from './paths.js';
@@ -37,6 +38,9 @@ function status(code: number, reason: string, message: string): string {
  * scoping, PartialObjectMetadataList on Accept, 403 per resource, 404 for groups not served,
  * injected 429/5xx/slow answers, and a log of every request.
  */
+/** kube-apiserver compresses responses larger than this (checked on the real kit: 66 KB plain, 218 KB gzipped). */
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly failures: InjectedFailure[] = [];
@@ -47,6 +51,10 @@ export class FakeApiServer {
   /** group/version/plural that this server pretends not to serve */
   readonly notServed = new Set<string>();
   delayMs = 0;
+  /** answers sent gzipped (over 128 KiB, to a client that accepts gzip) */
+  gzipped = 0;
+  /** gzipped answers carry bytes that do not inflate */
+  corruptGzip = false;
   /** the next request with a continue token gets 410 Gone */
   expireNextContinue = false;
   version = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
@@ -172,6 +180,13 @@ export class FakeApiServer {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const send = (code: number, body: string, headers: Record<string, string> = {}) => {
       if (response.destroyed) return;
+      // As kube-apiserver does: a body over 128 KiB is gzipped for a client that accepts it (watches never are).
+      if (Buffer.byteLength(body) > GZIP_THRESHOLD_BYTES && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+        this.gzipped++;
+        response.writeHead(code, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding', ...headers });
+        response.end(this.corruptGzip ? Buffer.from('not gzip at all') : gzipSync(body));
+        return;
+      }
       response.writeHead(code, { 'Content-Type': 'application/json', ...headers });
       response.end(body);
     };

@@ -1,6 +1,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createGunzip } from 'node:zlib';
 import { KstaleError } from '../../model/errors.js';
 
 export type ClusterResponse = Readonly<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>;
@@ -55,9 +56,12 @@ function once(method: string, url: URL, body: string | undefined, headers: Recor
   return new Promise((resolve, reject) => {
     const request = send(url, { method, headers, agent: url.protocol === 'https:' ? options.agent : undefined, timeout: options.timeoutMs }, (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', (error) => reject(connectionError(error, options)));
+      const gzipped = response.headers['content-encoding'] === 'gzip';
+      const body = gzipped ? response.pipe(createGunzip()) : response;
+      if (gzipped) body.on('error', (error) => reject(new KstaleError('cluster', `the gzipped answer to ${method} ${url.pathname} on context "${options.context}" does not inflate: ${error.message}`, { cause: error })));
+      body.on('data', (chunk: Buffer) => chunks.push(chunk));
+      body.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     request.on('timeout', () => {
       request.destroy();
@@ -131,7 +135,8 @@ export function createClusterClient(options: ConnectionOptions): ClusterClient {
     async get(path, accept = 'application/json') {
       const maxAttempts = options.maxAttempts ?? 4;
       for (let attempt = 0; ; attempt++) {
-        const response = await once('GET', url(path), undefined, { ...options.headers, Accept: accept }, options);
+        // As kubectl does: the server gzips large lists (a page of 500 pods: 2.9 MB → 93 KB on the real kit).
+        const response = await once('GET', url(path), undefined, { ...options.headers, Accept: accept, 'Accept-Encoding': 'gzip' }, options);
         const retryable = response.status === 429 || (response.status >= 500 && response.status !== 501);
         if (!retryable || attempt + 1 >= maxAttempts) return response;
         await sleep(retryAfterMs(response, options, attempt));
