@@ -1,6 +1,6 @@
 import { isRecord, type RawObject } from '../model/object.js';
 import { WORKLOAD_KINDS, workloadKindOf } from '../extract/workload-kinds.js';
-import { blankValues } from './config-values.js';
+import { dropConfigMapValues, dropSecretValues } from './config-values.js';
 
 /*
  * What kstale keeps of an object read from a cluster or a large dump: what references configs
@@ -65,8 +65,9 @@ function withoutManagedFields(metadata: unknown): unknown {
 
 /**
  * The slim form of one freshly parsed object (changed in place where that is cheaper): pods,
- * pod templates of workloads, managedFields outside configs, and ConfigMap values (their key
- * names are all that is used; dashboards and scripts would dominate memory).
+ * pod templates of workloads, managedFields outside configs, and config values (their key
+ * names are all that is used; dashboards and scripts would dominate memory, and Secret values
+ * must not stay).
  */
 export function slimObject(item: Record<string, unknown>, options: { keepTemplates?: boolean } = {}): RawObject {
   const kind = item.kind;
@@ -80,8 +81,7 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
     const metadata = withoutManagedFields(item.metadata);
     return metadata === item.metadata ? item : { ...item, metadata };
   }
-  if (kind === 'ConfigMap') return { ...item, data: blankValues(item.data), binaryData: blankValues(item.binaryData) };
-  return item;
+  return kind === 'ConfigMap' ? dropConfigMapValues(item) : dropSecretValues(item);
 }
 
 /**

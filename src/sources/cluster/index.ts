@@ -1,7 +1,7 @@
 import { isRecord, type K8sObject, type RawObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { METADATA_ONLY_MARK } from '../../extract/configs.js';
-import { dropSecretValues, valueDigestsOf } from '../config-values.js';
+import { valueDigestsOf } from '../config-values.js';
 import { slimObject } from '../slim.js';
 import type { ClusterClient } from './http.js';
 import { listAll } from './list.js';
@@ -27,8 +27,7 @@ function toObject(resource: ClusterResource, version: string, item: Record<strin
   const apiVersion = apiVersionOf(resource, version);
   const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
   const valueDigests = digestValues && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
-  let raw: RawObject = slimObject({ apiVersion, kind: resource.kind, ...item }, { keepTemplates: digestValues });
-  if (resource.kind === 'Secret') raw = metadataOnly ? { apiVersion, kind: 'Secret', metadata, [METADATA_ONLY_MARK]: true } : dropSecretValues({ ...raw });
+  const raw: RawObject = metadataOnly ? { apiVersion, kind: 'Secret', metadata, [METADATA_ONLY_MARK]: true } : slimObject({ apiVersion, kind: resource.kind, ...item }, { keepTemplates: digestValues });
   return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(valueDigests ? { valueDigests } : {}) };
 }
 
