@@ -1,12 +1,11 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { K8sObject } from '../../model/object.js';
+import { isRecord, type K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
 import { collectFiles, skipReasonFor } from './collect-files.js';
 import { JSON_WITH_LINES_MAX_BYTES, parseManifestText, type ParsedDocument } from './parse-documents.js';
 import { fileSource, parseJsonList } from './json-list.js';
 import { slimObject } from '../slim.js';
-import { isRecord } from '../../model/object.js';
 import { documentsToObjects } from './to-objects.js';
 import { loadChart, type Runner } from './render.js';
 import { appendAll } from '../../model/arrays.js';

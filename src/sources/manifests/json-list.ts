@@ -63,8 +63,8 @@ class Window {
     this.view = new Uint8Array(0);
   }
 
-  /** Reads more after keeping the bytes from `keep` on, moved to the front; answers how far they moved. */
-  refill(keep: number): number {
+  /** Reads more after keeping the bytes from `keep` on, moved to the front (everything moves left by `keep`). */
+  refill(keep: number): void {
     const kept = this.bytes.length - keep;
     if (kept > this.buffer.length / 2) {
       // One item takes most of the window: the window grows, so each refill still reads plenty.
@@ -85,7 +85,6 @@ class Window {
     }
     this.bytes = this.buffer.subarray(0, end);
     this.view = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, end);
-    return keep;
   }
 
   /** The rest of the source from `from` on, decoded once (a character may span two windows). */
@@ -164,9 +163,9 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
   // Past the end of the window: keep from `keep` on, read more; false at the end of the source.
   const more = (keep: number): boolean => {
     if (window.done) return false;
-    const moved = window.refill(keep);
-    start -= moved;
-    searchFrom -= moved;
+    window.refill(keep);
+    start -= keep;
+    searchFrom -= keep;
     return true;
   };
   for (;;) {

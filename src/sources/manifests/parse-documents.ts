@@ -24,6 +24,11 @@ function isBlankOrEnd(text: string, index: number): boolean {
   return Number.isNaN(c) || c === 0x0a || c === 0x20 || c === 0x09;
 }
 
+/** A `---` marker at the start of a line, alone or followed by content. */
+function isDocumentStart(text: string, lineStart: number): boolean {
+  return text.startsWith('---', lineStart) && isBlankOrEnd(text, lineStart + 3);
+}
+
 function isDocumentEnd(text: string, lineStart: number, lineEnd: number): boolean {
   return text.startsWith('...', lineStart) && text.slice(lineStart + 3, lineEnd).trim() === '';
 }
@@ -49,7 +54,7 @@ export function splitYamlDocuments(text: string): { text: string; firstLine: num
   for (let lineStart = 0; lineStart < text.length; line++) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline < 0 ? text.length : newline;
-    if (text.startsWith('---', lineStart) && isBlankOrEnd(text, lineStart + 3)) {
+    if (isDocumentStart(text, lineStart)) {
       flush(lineStart);
       // Content after the marker on the same line (`--- a: 1`) belongs to the new document.
       start = lineStart;
@@ -106,7 +111,7 @@ function positionAtOffset(text: string, starts: readonly number[], offset: numbe
  * line, known without a listener.
  */
 export function rootNodeOffset(text: string): number {
-  let i = text.startsWith('---') && isBlankOrEnd(text, 3) ? 3 : 0;
+  let i = isDocumentStart(text, 0) ? 3 : 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
