@@ -85,16 +85,19 @@ function missingWithPods(graph: Graph, pods: readonly PodAudit[]): MissingAudit[
 }
 
 function unverifiedWithPods(pods: readonly PodAudit[]): UnverifiedAudit[] {
-  const entries = new Map<string, { config: Ref; key: string | null; reason: Unverified; runningPods: Ref[] }>();
+  // A Secret read by every pod of a large cluster has tens of thousands of them: a Set, not Array.includes.
+  const entries = new Map<string, { config: Ref; key: string | null; reason: Unverified; runningPods: Set<Ref> }>();
   for (const pod of pods) {
     for (const { config, key, reason } of pod.unverified) {
       const id = `${config}\u0000${key ?? ''}`;
-      const entry = entries.get(id) ?? { config, key, reason, runningPods: [] };
-      if (!entry.runningPods.includes(pod.pod)) entry.runningPods.push(pod.pod);
+      const entry = entries.get(id) ?? { config, key, reason, runningPods: new Set<Ref>() };
+      entry.runningPods.add(pod.pod);
       entries.set(id, entry);
     }
   }
-  return [...entries.values()].sort((a, b) => compareStrings(a.config, b.config) || compareStrings(a.key ?? '', b.key ?? ''));
+  return [...entries.values()]
+    .map((entry) => ({ ...entry, runningPods: [...entry.runningPods] }))
+    .sort((a, b) => compareStrings(a.config, b.config) || compareStrings(a.key ?? '', b.key ?? ''));
 }
 
 const UNVERIFIED_WHY: Readonly<Record<Unverified, string>> = {
