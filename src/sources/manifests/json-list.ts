@@ -207,7 +207,7 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
   const list = top as Record<string, unknown>;
   if (list.items !== MARKER || typeof list.kind !== 'string' || !list.kind.endsWith('List')) return undefined;
   list.items = items;
-  return [{ ok: true, value: list, line: 1, positionOf: () => undefined, warnings: [] }];
+  return [{ ok: true, value: list, line: 1, positionOf: () => undefined, warnings: [], sharesText: false }];
 }
 
 /** A source that copies from bytes already in memory (tests, and any caller holding them). */

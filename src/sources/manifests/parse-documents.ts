@@ -1,9 +1,14 @@
 import yaml from 'js-yaml';
 import type { Position } from '../../model/object.js';
 
-/** One YAML/JSON document of a file: its decoded value or why it failed, and where it starts. */
+/**
+ * One YAML/JSON document of a file: its decoded value or why it failed, and where it starts.
+ * `sharesText`: the value's strings may be slices of the document's text, which then lives as
+ * long as any of them. js-yaml appends a NUL to the text (a whole copy) and cuts scalars out of
+ * that copy; V8 makes a cut of 13 characters or more a slice, not a copy. JSON.parse copies.
+ */
 export type ParsedDocument =
-  | Readonly<{ ok: true; value: unknown; line: number; positionOf: (node: object) => Position | undefined; warnings: readonly { line: number; message: string }[] }>
+  | Readonly<{ ok: true; value: unknown; line: number; positionOf: (node: object) => Position | undefined; warnings: readonly { line: number; message: string }[]; sharesText: boolean }>
   | Readonly<{ ok: false; line: number; message: string; looksLikeTemplate: boolean }>;
 
 /*
@@ -201,7 +206,7 @@ function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): 
       return positionAtOffset(text, starts, offset, lineOffset);
     };
     const line = value === undefined || value === null ? lineOffset + 1 : lineOfOffset(text, rootNodeOffset(text)) + lineOffset;
-    return { ok: true, value, line, positionOf, warnings: [] };
+    return { ok: true, value, line, positionOf, warnings: [], sharesText: true };
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
@@ -242,7 +247,7 @@ export function parseJsonText(text: string): ParsedDocument[] {
     const withLines = parseWithLines(text, 0);
     if (withLines.ok) return [withLines];
   }
-  return [{ ok: true, value, line: 1, positionOf: () => undefined, warnings: [] }];
+  return [{ ok: true, value, line: 1, positionOf: () => undefined, warnings: [], sharesText: false }];
 }
 
 /** JSON or YAML by content: a file named .json that holds YAML is still read. */

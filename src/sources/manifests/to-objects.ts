@@ -19,24 +19,32 @@ function digestsBeforeDropping(value: Record<string, unknown>): ReadonlyMap<stri
   return digests;
 }
 
+/** kind, apiVersion, name (or generateName) and namespace as written; undefined where absent. */
+function identityOf(value: Record<string, unknown>) {
+  const meta = isRecord(value.metadata) ? value.metadata : undefined;
+  return { kind: asString(value.kind), apiVersion: asString(value.apiVersion), name: asString(meta?.name) || asString(meta?.generateName), namespace: asString(meta?.namespace) };
+}
+
 function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context): K8sObject | Problem {
   // kubectl refuses an object without apiVersion; kstale still reads it (warned by the caller) so its references count.
-  const kind = asString(value.kind);
-  const apiVersion = asString(value.apiVersion);
-  const meta = isRecord(value.metadata) ? value.metadata : undefined;
-  const name = asString(meta?.name) || asString(meta?.generateName);
-  const where = { file: ctx.file, line };
-  if (!kind) return { code: 'invalid-manifest', severity: 'error', message: 'object has no kind', ...where };
-  if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...where };
-  const namespace = asString(meta?.namespace) || ctx.defaultNamespace;
+  const { kind, apiVersion, name, namespace } = identityOf(value);
+  const origin = { file: ctx.file, line };
+  if (!kind) return { code: 'invalid-manifest', severity: 'error', message: 'object has no kind', ...origin };
+  if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...origin };
   const isConfig = (kind === 'Secret' || kind === 'ConfigMap') && apiVersion === 'v1';
   const valueDigests = ctx.digestValues && isConfig ? digestsBeforeDropping(value) : undefined;
   // impact compares whole objects; everything else keeps only metadata of kinds it does not read,
   // whose fields are never pointed at: the document's parsed tree can then be collected.
   const slim = ctx.digestValues ? undefined : metadataOnly(value);
-  if (slim) return { apiVersion: apiVersion ?? '', kind, namespace, name, raw: slim, origin: { file: ctx.file, line } };
+  if (slim) {
+    // Copied when its strings may be slices of the document's text: a CRD's name alone would keep
+    // the whole CRD's text (a repository's manifests: about 10 MB less, measured on the corpus).
+    const own = doc.sharesText ? (structuredClone(slim) as Record<string, unknown>) : slim;
+    const copied = doc.sharesText ? identityOf(own) : { kind, apiVersion, name, namespace };
+    return { apiVersion: copied.apiVersion ?? '', kind: copied.kind!, namespace: copied.namespace || ctx.defaultNamespace, name: copied.name!, raw: own, origin };
+  }
   const raw = !isConfig ? value : kind === 'Secret' ? dropSecretValues(value) : dropConfigMapValues(value);
-  return { apiVersion: apiVersion ?? '', kind, namespace, name, raw, origin: { file: ctx.file, line }, positionOf: doc.positionOf, ...(valueDigests ? { valueDigests } : {}) };
+  return { apiVersion: apiVersion ?? '', kind, namespace: namespace || ctx.defaultNamespace, name, raw, origin, positionOf: doc.positionOf, ...(valueDigests ? { valueDigests } : {}) };
 }
 
 function isKubernetesLike(value: Record<string, unknown>): boolean {
