@@ -90,6 +90,10 @@ export class LiveState implements StalenessLookup {
   private put(object: K8sObject, touched: Touched): void {
     const ref = refOf(object);
     const previous = this.objects.get(ref);
+    // Most events of a cluster are pods' status heartbeats, which change nothing kstale keeps: the
+    // object already kept stays (no judging again, and the new copy dies young instead of being
+    // kept, which is what let a watch's memory creep up between full collections).
+    if (previous && sameKeptObject(previous, object)) return;
     if (previous) this.forget(ref);
     this.objects.set(ref, object);
     const config = configFromObject(object);
@@ -273,6 +277,31 @@ export class LiveState implements StalenessLookup {
     }
     return pods.length === 0 ? undefined : { config, key: key === '' ? null : key, required, workloads: [...workloads].sort(compareStrings), pods: pods.sort(compareStrings), podsOf };
   }
+}
+
+/**
+ * Whether two versions of an object say the same to kstale: the same kept fields, apart from
+ * metadata.resourceVersion, which every write moves (judging reads nothing else that an
+ * unchanged object could differ in).
+ */
+export function sameKeptObject(a: K8sObject, b: K8sObject): boolean {
+  const exceptResourceVersion = (field: string) => (field === 'resourceVersion' ? true : undefined);
+  return a.kind === b.kind && a.apiVersion === b.apiVersion && sameJson(a.raw, b.raw, (key, left, right) => (key === 'metadata' ? sameJson(left, right, exceptResourceVersion) : undefined));
+}
+
+/** Deep equality of decoded JSON; `decide` may settle a field of the top level itself (undefined: compare it as usual). */
+function sameJson(a: unknown, b: unknown, decide?: (key: string, left: unknown, right: unknown) => boolean | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, index) => sameJson(item, other[index]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((key) => key in right && (decide?.(key, left[key], right[key]) ?? sameJson(left[key], right[key])));
 }
 
 function emptyTouched(): Touched {
