@@ -69,15 +69,19 @@ export const reloaderMisconfigured: LintRule = {
   check(ctx) {
     const { index } = ctx.built;
     const findings: Finding[] = [];
+    // The place of the annotations is looked up only for a finding: for a config it means parsing its document again.
     for (const workloadRef of index.extracted.keys()) {
+      const problems = workloadProblems(ctx, workloadRef);
+      if (problems.length === 0) continue;
       const origin = annotationsOrigin(index.extracted.get(workloadRef)?.object);
-      for (const problem of workloadProblems(ctx, workloadRef)) findings.push(findingAt(this, workloadRef, origin, `${objectName(workloadRef)}: ${problem}`));
+      for (const problem of problems) findings.push(findingAt(this, workloadRef, origin, `${objectName(workloadRef)}: ${problem}`));
     }
     for (const config of index.configs.values()) {
       const problems = keyProblems(config.annotations);
       for (const key of WORKLOAD_ONLY_KEYS) {
         if (config.annotations[key] !== undefined) problems.push(`"${key}" belongs on the workloads that use this ${config.kind}, not on the ${config.kind}`);
       }
+      if (problems.length === 0) continue;
       const origin = annotationsOrigin(index.declarations.get(config.ref)?.[0]);
       for (const problem of problems) findings.push(findingAt(this, config.ref, origin ?? config.origin, `${objectName(config.ref)}: ${problem}`));
     }
