@@ -32,15 +32,15 @@ function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 }
 
+/** kube-apiserver compresses responses larger than this (checked on the real kit: 66 KB plain, 218 KB gzipped). */
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
 /**
  * An in-process Kubernetes API server with the real server's semantics where kstale depends on
  * them: paginated lists (limit/continue, 410 on an expired token), label selectors, namespace
  * scoping, PartialObjectMetadataList on Accept, 403 per resource, 404 for groups not served,
  * injected 429/5xx/slow answers, and a log of every request.
  */
-/** kube-apiserver compresses responses larger than this (checked on the real kit: 66 KB plain, 218 KB gzipped). */
-const GZIP_THRESHOLD_BYTES = 128 * 1024;
-
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly failures: InjectedFailure[] = [];

@@ -168,6 +168,12 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
     searchFrom -= keep;
     return true;
   };
+  // The first byte from `start` on that is not blank, reading more while the window ends in blanks.
+  const nextNonBlank = (): number => {
+    let at = skipBlanks(window.view, start);
+    while (at === window.bytes.length && more(start)) at = skipBlanks(window.view, start);
+    return at;
+  };
   for (;;) {
     const close = itemClose(window.bytes, window.view, indentation, searchFrom);
     if (close < 0) {
@@ -184,15 +190,14 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
     }
     items.push(eachItem(item));
     start = close + 1;
-    let next = skipBlanks(window.view, start);
-    while (next === window.bytes.length && more(start)) next = skipBlanks(window.view, start);
+    const next = nextNonBlank();
     if (window.view[next] === CLOSE_BRACKET) {
       start = next + 1;
       break;
     }
     if (window.view[next] !== COMMA) return undefined;
-    start = skipBlanks(window.view, next + 1);
-    while (start === window.bytes.length && more(start)) start = skipBlanks(window.view, start);
+    start = next + 1;
+    start = nextNonBlank();
     if (window.view[start] !== OPEN_BRACE) return undefined;
     searchFrom = start + 1;
   }

@@ -40,7 +40,7 @@ function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocum
     // Copied when its strings may be slices of the document's text: a CRD's name alone would keep
     // the whole CRD's text (a repository's manifests: about 10 MB less, measured on the corpus).
     const own = doc.sharesText ? (structuredClone(slim) as Record<string, unknown>) : slim;
-    const copied = doc.sharesText ? identityOf(own) : { kind, apiVersion, name, namespace };
+    const copied = identityOf(own);
     return { apiVersion: copied.apiVersion ?? '', kind: copied.kind!, namespace: copied.namespace || ctx.defaultNamespace, name: copied.name!, raw: own, origin };
   }
   const raw = !isConfig ? value : kind === 'Secret' ? dropSecretValues(value) : dropConfigMapValues(value);
