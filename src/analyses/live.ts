@@ -1,3 +1,4 @@
+import { DEFAULT_RELOADER_SETTINGS, type ReloaderSettings } from '../extract/reloader.js';
 import type { ConfigNode, ProtectedBy } from '../model/graph.js';
 import type { K8sObject } from '../model/object.js';
 import { makeRef, parseRef, type Ref } from '../model/refs.js';
@@ -50,6 +51,8 @@ export class LiveState implements StalenessLookup {
   readonly controllerOf = new Map<Ref, Ref>();
   readonly extracted = new Map<Ref, ExtractedWorkload>();
   readonly unreadConfigs = new Set<string>();
+  /** the Reloader that runs and its options (null: none), as protection needs it */
+  reloader: ReloaderSettings | null = DEFAULT_RELOADER_SETTINGS;
   private readonly objects = new Map<Ref, K8sObject>();
   private readonly readersOf = new Map<Ref, Set<Ref>>();
   private readonly configsOfPod = new Map<Ref, readonly Ref[]>();

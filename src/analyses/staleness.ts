@@ -68,7 +68,7 @@ function podReferences(pod: K8sObject): Reference[] {
  * the container started. Live mounts are never stale, only "syncing" inside the sync period.
  */
 /** What judging a pod needs to look up: a built graph's index, or the live state of `kstale watch`. */
-export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs'>;
+export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloader'>;
 
 export function findStale(pods: readonly K8sObject[], index: StalenessLookup, options: StalenessOptions): StalenessResult {
   const stale: StaleEntry[] = [];
@@ -92,7 +92,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
       continue;
     }
     const starts = containerStartTimes(pod);
-    const annotations = index.extracted.get(workload)?.annotations ?? { kind: 'Pod', annotations: metadataOf(pod.raw).annotations ?? {}, templateAnnotations: {} };
+    const annotations = index.extracted.get(workload)?.annotations ?? { kind: 'Pod', namespace: pod.namespace, annotations: metadataOf(pod.raw).annotations ?? {}, templateAnnotations: {}, podSpec: undefined };
     const lacking: Reference[] = [];
     const unverified: PodAudit['unverified'][number][] = [];
     let podIsStale = false;
@@ -121,7 +121,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
         startedAt,
         changedAt: change.time,
         precision: change.precision,
-        protectedBy: protectionFor({ ...reference, workload }, annotations, config),
+        protectedBy: protectionFor({ ...reference, workload }, annotations, config, index.reloader),
       };
       if (reference.update === 'restart') {
         stale.push(entry);

@@ -28,7 +28,7 @@ export function extractWorkload(object: K8sObject): ExtractedWorkload | undefine
   const podSpec = podSpecOf(object, row);
   const templateMeta = podTemplateMetadataOf(object, row);
   const templateAnnotations = isRecord(templateMeta?.annotations) ? (templateMeta.annotations as Record<string, string>) : {};
-  const annotations = { kind: object.kind, annotations: { ...templateAnnotations, ...annotationsOf(object.raw) }, templateAnnotations };
+  const annotations: WorkloadAnnotations = { kind: object.kind, namespace: object.namespace, annotations: annotationsOf(object.raw), templateAnnotations, podSpec };
   if (!podSpec) return { object, ref, references: [], unnamed: [], annotations, serviceAccountName: 'default' };
   const { references, unnamed } = extractPodSpecReferences(podSpec, { workload: ref, namespace: object.namespace, origin: object.origin, positionOf: object.positionOf });
   // serviceAccount is the deprecated alias the API still fills in.

@@ -5,6 +5,7 @@ import { configFromObject } from '../extract/configs.js';
 import type { UnnamedReference } from '../extract/pod-spec.js';
 import { imagePullSecretReference } from '../extract/pod-spec.js';
 import { protectionFor } from '../extract/protection.js';
+import { DEFAULT_RELOADER_SETTINGS, type ReloaderSettings } from '../extract/reloader.js';
 import { controllerRefOf, extractWorkload, type ExtractedWorkload } from '../extract/workloads.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import { compareStrings, findMissing, type UnreadConfigs } from './missing.js';
@@ -28,6 +29,8 @@ export type GraphIndex = Readonly<{
   extracted: ReadonlyMap<Ref, ExtractedWorkload>;
   unnamed: readonly UnnamedReference[];
   objects: readonly K8sObject[];
+  /** the Reloader that protection assumed runs, or null */
+  reloader: ReloaderSettings | null;
 }>;
 
 export type BuiltGraph = Readonly<{ graph: Graph; index: GraphIndex }>;
@@ -84,10 +87,13 @@ export type BuildOptions = Readonly<{
   unreadConfigs?: UnreadConfigs;
   /** list the configs nothing uses (the default); false leaves `unused` empty for answers that never show it */
   unused?: boolean;
+  /** the Reloader that runs and its options; null: none runs. Default: one with default options (files). */
+  reloader?: ReloaderSettings | null;
 }>;
 
 export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, options: BuildOptions = {}): BuiltGraph {
   const unreadConfigs = options.unreadConfigs ?? new Set<string>();
+  const reloader = options.reloader === undefined ? DEFAULT_RELOADER_SETTINGS : options.reloader;
   const declarations = groupBy(objects, (object) => makeRef(object.kind, object.namespace, object.name));
   const configs = new Map<Ref, ConfigNode>();
   for (const object of objects) {
@@ -116,7 +122,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
     const accountReferences = fromAccount.map(({ name, origin }) => imagePullSecretReference(name, { workload: workload.ref, namespace: object.namespace }, origin));
     for (const reference of [...workload.references, ...accountReferences]) {
       // Freshly made by extraction and not yet shared: filled in place rather than copied.
-      (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config));
+      (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config), reloader);
       references.push(reference);
     }
   }
@@ -141,6 +147,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
     extracted,
     unnamed,
     objects,
+    reloader,
   };
   return { graph, index };
 }

@@ -1,12 +1,15 @@
 import { metadataOf, type K8sObject, type Origin } from '../../../model/object.js';
 import type { Finding } from '../../../model/finding.js';
 import { RELOADER, RELOADER_KNOWN_KEYS } from '../../../extract/protection.js';
+import { invalidReloadEntries, isGoBool } from '../../../extract/reloader.js';
 import { editDistance } from '../../../graph/queries.js';
 import { parseRef } from '../../../model/refs.js';
 import { objectName } from '../describe.js';
 import { findingAt, type LintContext, type LintRule } from '../types.js';
 
-const BOOLEAN_KEYS: readonly string[] = [RELOADER.auto, RELOADER.configMapAuto, RELOADER.secretAuto, RELOADER.search, RELOADER.match, RELOADER.ignore];
+/** Reloader compares these with exactly "true" (ShouldReload); auto and typed auto go through Go's ParseBool. */
+const EXACT_TRUE_KEYS: readonly string[] = [RELOADER.search, RELOADER.match, RELOADER.ignore];
+const PARSE_BOOL_KEYS: readonly string[] = [RELOADER.auto, RELOADER.configMapAuto, RELOADER.secretAuto];
 const WORKLOAD_ONLY_KEYS: readonly string[] = [RELOADER.auto, RELOADER.configMapAuto, RELOADER.secretAuto, RELOADER.configMapReload, RELOADER.secretReload, RELOADER.search];
 const LIST_KEYS: readonly [string, 'ConfigMap' | 'Secret'][] = [
   [RELOADER.configMapReload, 'ConfigMap'],
@@ -34,7 +37,11 @@ function keyProblems(annotations: Readonly<Record<string, string>>): string[] {
   for (const [key, value] of Object.entries(annotations)) {
     const nearest = reloaderTypo(key);
     if (nearest) problems.push(`unknown annotation "${key}": did you mean "${nearest}"?`);
-    if (BOOLEAN_KEYS.includes(key) && value !== 'true' && value !== 'false') problems.push(`"${key}" is "${value}"; Reloader only acts on "true"`);
+    if (EXACT_TRUE_KEYS.includes(key) && value !== 'true' && value !== 'false') problems.push(`"${key}" is "${value}"; Reloader only acts on exactly "true"`);
+    if (PARSE_BOOL_KEYS.includes(key) && !isGoBool(value)) problems.push(`"${key}" is "${value}", which Reloader (Go's ParseBool) reads as false; use "true"`);
+    if (key === RELOADER.configMapReload || key === RELOADER.secretReload) {
+      for (const entry of invalidReloadEntries(value)) problems.push(`"${key}" entry "${entry}" is not a Go regular expression; Reloader skips it`);
+    }
   }
   return problems;
 }
@@ -42,8 +49,22 @@ function keyProblems(annotations: Readonly<Record<string, string>>): string[] {
 function workloadProblems(ctx: LintContext, workloadRef: string): string[] {
   const extracted = ctx.built.index.extracted.get(workloadRef);
   if (!extracted) return [];
-  const annotations = extracted.annotations.annotations;
-  const problems = keyProblems(annotations);
+  const own = extracted.annotations.annotations;
+  const template = extracted.annotations.templateAnnotations;
+  const problems = [...keyProblems(own), ...keyProblems(template)];
+  // Reloader reads the pod template only when the workload's metadata has none of its keys for that config type.
+  const ownsAny = (keys: readonly string[]) => keys.some((key) => key in own);
+  const ignoredOnTemplate = Object.keys(template).filter((key) => {
+    if (key === RELOADER.configMapReload || key === RELOADER.configMapAuto) return ownsAny([RELOADER.configMapReload, RELOADER.configMapAuto, RELOADER.auto, RELOADER.search]);
+    if (key === RELOADER.secretReload || key === RELOADER.secretAuto) return ownsAny([RELOADER.secretReload, RELOADER.secretAuto, RELOADER.auto, RELOADER.search]);
+    if (key === RELOADER.auto || key === RELOADER.search) return ownsAny([RELOADER.auto, RELOADER.search, RELOADER.configMapReload, RELOADER.configMapAuto]) && ownsAny([RELOADER.auto, RELOADER.search, RELOADER.secretReload, RELOADER.secretAuto]);
+    return false;
+  });
+  for (const key of ignoredOnTemplate) problems.push(`"${key}" on the pod template is ignored: Reloader reads the template only when the workload's metadata has none of its keys, and it has some`);
+  for (const key of [RELOADER.configMapExclude, RELOADER.secretExclude]) {
+    if (key in template && !(key in own)) problems.push(`"${key}" on the pod template is ignored: Reloader reads exclude lists only from the workload's metadata`);
+  }
+  const annotations = { ...template, ...own };
   if (annotations[RELOADER.match] !== undefined && annotations[RELOADER.search] !== 'true') {
     problems.push(`"${RELOADER.match}" does nothing on a workload: put it on the ConfigMap/Secret and "${RELOADER.search}": "true" here`);
   }
@@ -53,7 +74,7 @@ function workloadProblems(ctx: LintContext, workloadRef: string): string[] {
       // Entries with regex characters match by pattern; only plain names can be checked.
       if (/[*+?()[\]{}|^$\\]/.test(entry)) continue;
       const ref = `${kind}/${parseRef(workloadRef).namespace}/${entry}`;
-      if (!used.has(ref)) problems.push(`"${key}" names ${kind} ${entry}, which this workload does not use`);
+      if (!used.has(ref)) problems.push(`"${key}" names ${kind} ${entry}, which this workload does not use (Reloader restarts it on every change of ${entry} anyway)`);
     }
   }
   return problems;
