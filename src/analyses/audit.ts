@@ -138,7 +138,7 @@ export function auditCluster(built: BuiltGraph, options: StalenessOptions): Audi
   const pods = index.objects.filter((object) => object.kind === 'Pod' && object.apiVersion === 'v1');
   const staleness = findStale(pods, index, options);
   const count = (state: PodAudit['state']) => staleness.pods.filter((pod) => pod.state === state).length;
-  const precision: Record<Precision, number> = { key: 0, object: 0, created: 0 };
+  const precision: Record<Precision, number> = { exact: 0, key: 0, manager: 0, object: 0, created: 0 };
   for (const entry of staleness.stale) precision[entry.precision]++;
   const unprotected = graph.references.filter((reference) => {
     if (reference.update !== 'restart' || reference.protectedBy !== null) return false;

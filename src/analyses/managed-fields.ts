@@ -1,6 +1,13 @@
 import { asArray, asString, isRecord, metadataOf, type RawObject } from '../model/object.js';
 
-export type Precision = 'key' | 'object' | 'created';
+/**
+ * How much a change time says (DESIGN.md section 2): `exact` from value digests (the timeline),
+ * `key` when the managedFields entry can move for that key alone, `manager` when the entry also
+ * owns other fields (any of them moves its time), `object` when only whole-map ownership is
+ * known, `created` when only the creation time is.
+ */
+export type Precision = 'exact' | 'key' | 'manager' | 'object' | 'created';
+export const PRECISIONS: readonly Precision[] = ['exact', 'key', 'manager', 'object', 'created'];
 export type ChangeTime = Readonly<{ time: string; precision: Precision }>;
 
 /** Where a ConfigMap's or Secret's values live in fieldsV1 (server-side apply of a Secret's stringData stays under f:stringData). */
@@ -29,10 +36,30 @@ function ownsAnyData(entry: ManagedEntry): boolean {
   return DATA_FIELDS.some((field) => isRecord(entry.fieldsV1[field]) && Object.keys(entry.fieldsV1[field] as object).length > 0);
 }
 
-function newest(entries: readonly ManagedEntry[]): string | undefined {
+function newest(entries: readonly ManagedEntry[]): ManagedEntry | undefined {
   let best: ManagedEntry | undefined;
   for (const entry of entries) if (!best || Date.parse(entry.time) > Date.parse(best.time)) best = entry;
-  return best?.time;
+  return best;
+}
+
+/** Every field an entry owns, as paths of fieldsV1 keys; the `.` markers (the map itself) are not fields of their own. */
+function ownedLeaves(node: Record<string, unknown>, path: string, into: string[]): void {
+  for (const [field, child] of Object.entries(node)) {
+    if (field === '.') continue;
+    const childPath = path ? `${path}/${field}` : field;
+    if (isRecord(child) && Object.keys(child).some((key) => key !== '.')) ownedLeaves(child, childPath, into);
+    else into.push(childPath);
+  }
+}
+
+/**
+ * An entry's time moves when its manager changes any field it owns: it dates this key alone only
+ * when the key is the one field it owns (no other data key, label, annotation or other field).
+ */
+export function ownsOnlyKey(entry: ManagedEntry, key: string): boolean {
+  const leaves: string[] = [];
+  ownedLeaves(entry.fieldsV1, '', leaves);
+  return leaves.length === 1 && DATA_FIELDS.some((field) => leaves[0] === `${field}/f:${key}`);
 }
 
 export function hasManagedFields(raw: RawObject): boolean {
@@ -41,17 +68,18 @@ export function hasManagedFields(raw: RawObject): boolean {
 
 /**
  * The latest time the value a reference reads may have changed (DESIGN.md section 2): the newest
- * managedFields entry that owns that key, else the newest that owns any data field (object
+ * managedFields entry that owns that key (`key` precision only when that key is all it owns,
+ * `manager` otherwise), else the newest that owns any data field (object
  * precision), else the creation time (a lower bound: later edits are invisible).
  */
 export function configChangeTime(raw: RawObject, key: string | null): ChangeTime | undefined {
   const entries = dataEntries(raw);
   if (key !== null) {
-    const keyTime = newest(entries.filter((entry) => ownsKey(entry, key)));
-    if (keyTime) return { time: keyTime, precision: 'key' };
+    const owner = newest(entries.filter((entry) => ownsKey(entry, key)));
+    if (owner) return { time: owner.time, precision: ownsOnlyKey(owner, key) ? 'key' : 'manager' };
   }
   const objectTime = newest(entries.filter(ownsAnyData));
-  if (objectTime) return { time: objectTime, precision: 'object' };
+  if (objectTime) return { time: objectTime.time, precision: 'object' };
   const created = metadataOf(raw).creationTimestamp;
   return created ? { time: created, precision: 'created' } : undefined;
 }

@@ -1,4 +1,5 @@
 import type { AuditResult } from '../analyses/audit.js';
+import { PRECISIONS } from '../analyses/managed-fields.js';
 import { configJson, referenceJson, workloadJson } from './graph-json.js';
 import { count, describeKey, kubectlName, namespaceOf } from './describe.js';
 import { ageBetween } from './durations.js';
@@ -16,7 +17,7 @@ export function auditSummary(result: AuditResult): string {
     `${count(required, 'missing config or key', 'missing configs or keys')}${optional > 0 ? ` (+${optional} optional)` : ''}; ` +
     `${count(result.unprotected.length, 'restart-needed reference')} unprotected` +
     (ignored > 0 ? `\n${count(ignored, 'pod')} not audited (${counts.pending} pending, ${counts.terminating} terminating, ${counts.finished} finished)` : '') +
-    `\nchange times: ${result.precision.key} key-level, ${result.precision.object} object-level, ${result.precision.created} creation time only`
+    `\nchange times: ${PRECISIONS.map((precision) => `${result.precision[precision]} ${precision}`).join(', ')}`
   );
 }
 

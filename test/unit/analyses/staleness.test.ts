@@ -90,6 +90,19 @@ describe('[U] managedFields change times', () => {
     assert.deepEqual(configChangeTime(object, 'other'), { time: '2026-01-01T02:00:00Z', precision: 'object' });
   });
 
+  it('key precision only when the entry owns that one key and nothing else (issue 24)', () => {
+    const only = raw([entry('2026-01-01T02:00:00Z', { 'f:data': { 'f:a': {} } })]);
+    assert.deepEqual(configChangeTime(only, 'a'), { time: '2026-01-01T02:00:00Z', precision: 'key' });
+    const withMarker = raw([entry('2026-01-01T02:00:00Z', { 'f:data': { '.': {}, 'f:a': {} } })]);
+    assert.equal(configChangeTime(withMarker, 'a')?.precision, 'key', 'the map marker is not a field of its own');
+    const twoKeys = raw([entry('2026-01-01T02:00:00Z', { 'f:data': { 'f:a': {}, 'f:b': {} } })]);
+    assert.equal(configChangeTime(twoKeys, 'a')?.precision, 'manager', 'a change of b moves the time too');
+    const keyAndLabel = raw([entry('2026-01-01T02:00:00Z', { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:chart': {} } } })]);
+    assert.equal(configChangeTime(keyAndLabel, 'a')?.precision, 'manager', 'a label-only re-apply moves the time');
+    const keyAndAnnotation = raw([entry('2026-01-01T02:00:00Z', { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:annotations': { 'f:kubectl.kubernetes.io/last-applied-configuration': {} } } })]);
+    assert.equal(configChangeTime(keyAndAnnotation, 'a')?.precision, 'manager');
+  });
+
   it('no managedFields: the creation time, marked as such', () => {
     assert.deepEqual(configChangeTime(raw([]), 'a'), { time: '2026-01-01T00:00:00Z', precision: 'created' });
   });
@@ -120,7 +133,9 @@ describe('[I] audit of the real dump (../shared/real-dumps/demo-cluster.json)', 
     assert.equal(result.staleWorkloads.find((workload) => workload.workload === 'Deployment/payments/gateway')?.protectedBy, 'reloader');
   });
 
-  it('the precision split is mostly key-level', () => {
-    assert.deepEqual(result.precision, { key: 12, object: 3, created: 0 });
+  it('precision is honest: secret-rotator owns both keys, so its time is the manager\'s, not the key\'s', () => {
+    assert.deepEqual(result.precision, { exact: 0, key: 4, manager: 8, object: 3, created: 0 });
+    assert.ok(result.staleness.stale.filter((entry) => entry.config === 'Secret/shop/db-credentials').every((entry) => entry.precision === 'manager'));
+    assert.ok(result.staleness.stale.filter((entry) => entry.key === 'FEATURE_FLAGS').every((entry) => entry.precision === 'key'));
   });
 });
