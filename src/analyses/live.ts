@@ -51,8 +51,8 @@ export class LiveState implements StalenessLookup {
   readonly controllerOf = new Map<Ref, Ref>();
   readonly extracted = new Map<Ref, ExtractedWorkload>();
   readonly unreadConfigs = new Set<string>();
-  /** the Reloader that runs and its options (null: none), as protection needs it */
-  reloader: ReloaderSettings | null = DEFAULT_RELOADER_SETTINGS;
+  /** the Reloaders that run and their options (empty: none), as protection needs them */
+  reloaders: readonly ReloaderSettings[] = [DEFAULT_RELOADER_SETTINGS];
   private readonly objects = new Map<Ref, K8sObject>();
   private readonly readersOf = new Map<Ref, Set<Ref>>();
   private readonly configsOfPod = new Map<Ref, readonly Ref[]>();

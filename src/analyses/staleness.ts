@@ -68,7 +68,7 @@ function podReferences(pod: K8sObject): Reference[] {
  * the container started. Live mounts are never stale, only "syncing" inside the sync period.
  */
 /** What judging a pod needs to look up: a built graph's index, or the live state of `kstale watch`. */
-export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloader'>;
+export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloaders'>;
 
 export function findStale(pods: readonly K8sObject[], index: StalenessLookup, options: StalenessOptions): StalenessResult {
   const stale: StaleEntry[] = [];
@@ -121,7 +121,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
         startedAt,
         changedAt: change.time,
         precision: change.precision,
-        protectedBy: protectionFor({ ...reference, workload }, annotations, config, index.reloader),
+        protectedBy: protectionFor({ ...reference, workload }, annotations, config, index.reloaders),
       };
       if (reference.update === 'restart') {
         stale.push(entry);

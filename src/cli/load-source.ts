@@ -8,6 +8,8 @@ import { loadManifests, type LoadedObjects } from '../sources/manifests/index.js
 import { loadKustomization } from '../sources/manifests/render.js';
 import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
+import { clusterReloaders } from './reloaders.js';
+import { annotatedForNoReloader, reloadersDeclaredIn, type ReloaderSettings } from '../extract/reloader.js';
 import type { CliIo } from './io.js';
 import { clusterTargetOf, type SourceOptions } from './options.js';
 import { appendAll } from '../model/arrays.js';
@@ -23,6 +25,11 @@ export type LoadedSource = {
   unreadConfigs: ReadonlySet<string>;
   /** kinds that could be listed in none of the namespaces read */
   forbiddenKinds: ReadonlySet<string>;
+  /** the Reloaders that run (cluster) or are assumed (files: the tree's Reloader Deployment, else one with default options) */
+  reloaders: readonly ReloaderSettings[];
+  /** whether a cluster's Reloaders were found (known) or could not be read (unknown, with the reason); files: assumed */
+  reloaderStatus: 'known' | 'unknown' | 'assumed';
+  reloaderUnknownBecause?: string;
 };
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -36,7 +43,7 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
   const paths = [...(options.filename ?? []), ...(options.kustomize ?? []).map((dir) => `-k ${dir}`)];
-  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, unreadConfigs: new Set(), forbiddenKinds: new Set() };
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, unreadConfigs: new Set(), forbiddenKinds: new Set(), reloaders: reloadersDeclaredIn(loaded.objects), reloaderStatus: 'assumed' };
 }
 
 /** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
@@ -70,9 +77,13 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
     checkVersion: true,
   });
   const forbiddenKinds = new Set(read.forbidden.map((entry) => entry.kind).filter((kind) => forbiddenEverywhere(read, kind)));
+  const found = await clusterReloaders(connection.client, read.namespaces, read.objects);
   return {
     objects: read.objects,
-    problems: read.problems,
+    problems: [...read.problems, ...found.problems],
+    reloaders: found.reloaders,
+    reloaderStatus: found.unknownBecause ? 'unknown' : 'known',
+    reloaderUnknownBecause: found.unknownBecause,
     source: { type: 'cluster', context: connection.context, now },
     client: connection.client,
     namespace: options.namespace ?? connection.namespace,
@@ -114,7 +125,10 @@ export async function loadGraph(options: SourceOptions, io: CliIo, now: string, 
   reportProblems(loaded.problems, io);
   ensureSomethingRead(loaded);
   if (needs) ensureNeedsRead(loaded, needs, options);
-  return { loaded, built: buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused }) };
+  const built = buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused, reloaders: loaded.reloaders });
+  const orphaned = loaded.reloaderStatus === 'assumed' ? undefined : annotatedForNoReloader(built.index, loaded.reloaders, loaded.reloaderUnknownBecause);
+  if (orphaned) reportProblems([orphaned], io);
+  return { loaded, built };
 }
 
 /** One line per problem on stderr; errors and warnings are labelled, notices are not. */

@@ -43,14 +43,15 @@ export type WorkloadAnnotations = ReloaderWorkload;
 /**
  * What already restarts (or need not restart) the workload when this config changes
  * (DESIGN.md section 3), or null. References that need nothing on a change are never protected.
- * `reloader`: the settings of the Reloader that runs, or null when none does.
+ * `reloaders`: the settings of each Reloader that runs (none: empty).
  */
-export function protectionFor(reference: Reference, workload: WorkloadAnnotations, config: ConfigNode | undefined, reloader: ReloaderSettings | null): ProtectedBy | null {
+export function protectionFor(reference: Reference, workload: WorkloadAnnotations, config: ConfigNode | undefined, reloaders: readonly ReloaderSettings[]): ProtectedBy | null {
   if (reference.update === 'none') return null;
   const { kind, namespace, name } = parseRef(reference.config);
   if (config?.immutable) return 'immutable';
-  if (reloader && (kind === 'ConfigMap' || kind === 'Secret')) {
-    if (reloaderDecision(workload, { kind, namespace, name, annotations: config?.annotations ?? {} }, reloader).reloads) return 'reloader';
+  if (kind === 'ConfigMap' || kind === 'Secret') {
+    const target = { kind: kind as 'ConfigMap' | 'Secret', namespace, name, annotations: config?.annotations ?? {} };
+    if (reloaders.some((reloader) => reloaderDecision(workload, target, reloader).reloads)) return 'reloader';
   }
   if (ROLLING_KINDS.has(workload.kind)) {
     // wave reads its annotation from the workload's own metadata.

@@ -1,4 +1,6 @@
-import { asArray, asString, isRecord } from '../model/object.js';
+import { asArray, asString, isRecord, type K8sObject } from '../model/object.js';
+import type { Problem } from '../model/problem.js';
+import { podSpecOf, workloadKindOf } from './workload-kinds.js';
 import { compileGoAnchored } from './go-regexp.js';
 
 /**
@@ -80,7 +82,7 @@ export type ReloaderWorkload = Readonly<{
   podSpec: Readonly<Record<string, unknown>> | undefined;
 }>;
 
-export type ReloaderConfig = Readonly<{ kind: 'ConfigMap' | 'Secret'; namespace: string; name: string; annotations: Readonly<Record<string, string>>; labels?: Readonly<Record<string, string>> }>;
+export type ReloaderConfig = Readonly<{ kind: 'ConfigMap' | 'Secret'; namespace: string; name: string; annotations: Readonly<Record<string, string>> }>;
 
 export type ReloaderVerdict = Readonly<{
   reloads: boolean;
@@ -211,7 +213,8 @@ export function reloaderDecision(workload: ReloaderWorkload, config: ReloaderCon
   if (settings.webhookUrl) return verdict(false, 'webhookUrl', 'options', 'Reloader runs with a webhook URL: it calls the webhook instead of restarting');
   if (settings.resourcesToIgnore.includes(isConfigMap ? 'configmaps' : 'secrets')) return verdict(false, 'resourcesToIgnore', 'options', `Reloader ignores ${isConfigMap ? 'configmaps' : 'secrets'} (resources-to-ignore)`);
   if (settings.watchedNamespaces && !settings.watchedNamespaces.includes(config.namespace)) return verdict(false, 'namespaces', 'options', `Reloader watches only namespace(s) ${settings.watchedNamespaces.join(', ')}`);
-  if (settings.namespacesToIgnore.includes(config.namespace)) return verdict(false, 'namespacesToIgnore', 'options', `Reloader ignores namespace ${config.namespace} (namespaces-to-ignore)`);
+  // namespaces-to-ignore is honoured only when Reloader watches every namespace (cmd/reloader.go).
+  if (settings.watchedNamespaces === null && settings.namespacesToIgnore.includes(config.namespace)) return verdict(false, 'namespacesToIgnore', 'options', `Reloader ignores namespace ${config.namespace} (namespaces-to-ignore)`);
   if (settings.namespacesNotSelected.includes(config.namespace)) return verdict(false, 'namespaceSelectors', 'options', `namespace ${config.namespace} does not match Reloader's namespace selector`);
   if (settings.configsNotSelected.includes(configRef)) return verdict(false, 'resourceSelectors', 'options', `the ${config.kind} does not match Reloader's resource selector`);
   if (ignoredWorkloadType(workload.kind, settings)) return verdict(false, 'workloadTypesToIgnore', 'options', `Reloader ignores ${workload.kind === 'Job' ? 'jobs' : 'cronjobs'} (ignored-workload-types)`);
@@ -291,7 +294,7 @@ export function settingsFromReloaderOptions(options: Readonly<Record<string, unk
     autoReloadAll: options.autoReloadAll === true,
     isArgoRollouts: options.isArgoRollouts === true,
     workloadTypesToIgnore: list('workloadTypesToIgnore'),
-    resourcesToIgnore: list('resourcesToIgnore'),
+    resourcesToIgnore: list('resourcesToIgnore').map((entry) => entry.toLowerCase()),
     namespacesToIgnore: list('namespacesToIgnore'),
     webhookUrl: typeof options.webhookUrl === 'string' ? options.webhookUrl : '',
     watchedNamespaces: null,
@@ -299,4 +302,122 @@ export function settingsFromReloaderOptions(options: Readonly<Record<string, unk
     configsNotSelected: [],
     describedAs,
   };
+}
+
+/** A container image of stakater/Reloader (Docker Hub, ghcr.io, or a mirror keeping the path). */
+export function isReloaderImage(image: unknown): boolean {
+  return typeof image === 'string' && /(^|\/)stakater\/reloader(:|@|$)/.test(image);
+}
+
+/** pflag's way: `--flag=value`, `--flag value`, a bare boolean `--flag`; slices comma-split and repeated flags appended. */
+function parseFlags(args: readonly string[]): Map<string, string[]> {
+  const flags = new Map<string, string[]>();
+  const add = (name: string, value: string) => flags.set(name, [...(flags.get(name) ?? []), value]);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    if (eq > 0) add(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (i + 1 < args.length && !args[i + 1]!.startsWith('--') && !BOOLEAN_FLAGS.has(arg.slice(2))) add(arg.slice(2), args[++i]!);
+    else add(arg.slice(2), 'true');
+  }
+  return flags;
+}
+
+const BOOLEAN_FLAGS = new Set(['auto-reload-all', 'enable-ha', 'sync-after-restart', 'enable-pprof', 'enable-csi-integration']);
+
+/**
+ * The settings of a Reloader Deployment read from its container's args and env (util.go's flags;
+ * KUBERNETES_NAMESPACE is single-namespace mode, `--namespaces` scoped mode), for files and for
+ * a cluster whose Reloader publishes no meta-info.
+ */
+export function settingsFromReloaderContainer(container: Readonly<Record<string, unknown>>, deploymentNamespace: string, describedAs: string): ReloaderSettings {
+  const args = [...asArray(container.command), ...asArray(container.args)].filter((arg): arg is string => typeof arg === 'string');
+  const flags = parseFlags(args);
+  const last = (name: string) => flags.get(name)?.at(-1);
+  const slice = (name: string) => (flags.get(name) ?? []).flatMap((value) => value.split(',')).map((entry) => entry.trim()).filter(Boolean);
+  const options: Record<string, unknown> = {
+    autoReloadAll: last('auto-reload-all') !== undefined && goParseBool(last('auto-reload-all')),
+    isArgoRollouts: goParseBool(last('is-Argo-Rollouts')),
+    configmapUpdateOnChangeAnnotation: last('configmap-annotation'),
+    secretUpdateOnChangeAnnotation: last('secret-annotation'),
+    reloaderAutoAnnotation: last('auto-annotation'),
+    ignoreResourceAnnotation: last('ignore-annotation'),
+    configmapReloaderAutoAnnotation: last('configmap-auto-annotation'),
+    secretReloaderAutoAnnotation: last('secret-auto-annotation'),
+    autoSearchAnnotation: last('auto-search-annotation'),
+    searchMatchAnnotation: last('search-match-annotation'),
+    webhookUrl: last('webhook-url') ?? '',
+    resourcesToIgnore: slice('resources-to-ignore'),
+    workloadTypesToIgnore: slice('ignored-workload-types'),
+    namespacesToIgnore: slice('namespaces-to-ignore'),
+  };
+  return { ...settingsFromReloaderOptions(options, describedAs), watchedNamespaces: watchedNamespacesOf(container, deploymentNamespace) };
+}
+
+/** resolveWatchNamespaces: `--namespaces` (scoped), else KUBERNETES_NAMESPACE (one namespace), else all (null). */
+export function watchedNamespacesOf(container: Readonly<Record<string, unknown>>, deploymentNamespace: string): readonly string[] | null {
+  const args = [...asArray(container.command), ...asArray(container.args)].filter((arg): arg is string => typeof arg === 'string');
+  const scoped = (parseFlags(args).get('namespaces') ?? []).flatMap((value) => value.split(',')).map((entry) => entry.trim()).filter(Boolean);
+  if (scoped.length > 0) return scoped;
+  const env = asArray(container.env).find((entry) => isRecord(entry) && entry.name === 'KUBERNETES_NAMESPACE');
+  if (!isRecord(env)) return null;
+  if (typeof env.value === 'string') return env.value ? [env.value] : null;
+  // The chart's watchGlobally=false sets it from the downward API: the Deployment's own namespace.
+  const fieldPath = isRecord(env.valueFrom) && isRecord(env.valueFrom.fieldRef) ? env.valueFrom.fieldRef.fieldPath : undefined;
+  return fieldPath === 'metadata.namespace' ? [deploymentNamespace] : null;
+}
+
+/** The Reloader container of a pod spec, if any. */
+export function reloaderContainerOf(podSpec: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | undefined {
+  return asArray(podSpec?.containers).find((container): container is Record<string, unknown> => isRecord(container) && isReloaderImage(container.image));
+}
+
+/** GetResourceLabelSelector / GetNamespaceLabelSelector: `key:value` (legacy) and `key=*` / `key:*` (any value) made a label selector. */
+export function reloaderSelector(entries: readonly string[]): string {
+  return entries
+    .map((entry) => {
+      let selector = entry;
+      if (selector.includes(':')) {
+        const [key, value] = selector.split(':');
+        selector = value === '*' ? key! : `${key}=${value}`;
+      }
+      if (selector.includes('=')) {
+        const [key, value] = selector.split('=');
+        if (value === '*') selector = key!;
+      }
+      return selector;
+    })
+    .join(',');
+}
+
+/**
+ * On files: the tree's own Reloader Deployments (their args say how they decide), else one
+ * Reloader with default options is assumed.
+ */
+export function reloadersDeclaredIn(objects: readonly K8sObject[]): ReloaderSettings[] {
+  const declared: ReloaderSettings[] = [];
+  for (const object of objects) {
+    if (object.kind !== 'Deployment' || !workloadKindOf(object)) continue;
+    const podSpec = podSpecOf(object, workloadKindOf(object)!);
+    const container = reloaderContainerOf(podSpec);
+    if (container) declared.push(settingsFromReloaderContainer(container, object.namespace, `the Reloader Deployment ${object.namespace}/${object.name} in the files (its args)`));
+  }
+  return declared.length > 0 ? declared : [DEFAULT_RELOADER_SETTINGS];
+}
+
+const RELOADER_KEY = /(^|\.)reloader\.stakater\.com\//;
+
+/** Said once when workloads carry Reloader annotations but no Reloader runs: they look protected and are not. */
+export function annotatedForNoReloader(index: { extracted: ReadonlyMap<string, { annotations: ReloaderWorkload }> }, reloaders: readonly ReloaderSettings[], unknownBecause?: string): Problem | undefined {
+  if (reloaders.length > 0) return undefined;
+  let annotated = 0;
+  for (const workload of index.extracted.values()) {
+    const { annotations, templateAnnotations } = workload.annotations;
+    if (Object.keys(annotations).some((key) => RELOADER_KEY.test(key)) || Object.keys(templateAnnotations).some((key) => RELOADER_KEY.test(key))) annotated++;
+  }
+  if (annotated === 0) return undefined;
+  const what = annotated === 1 ? '1 workload carries' : `${annotated} workloads carry`;
+  if (unknownBecause) return { code: 'incomplete', severity: 'warning', message: `${what} Reloader annotations, but whether a Reloader runs cannot be told (${unknownBecause}): they are not counted as protected` };
+  return { code: 'incomplete', severity: 'warning', message: `${what} Reloader annotations, but no Reloader runs in this cluster: they are not protected` };
 }

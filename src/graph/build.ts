@@ -29,8 +29,8 @@ export type GraphIndex = Readonly<{
   extracted: ReadonlyMap<Ref, ExtractedWorkload>;
   unnamed: readonly UnnamedReference[];
   objects: readonly K8sObject[];
-  /** the Reloader that protection assumed runs, or null */
-  reloader: ReloaderSettings | null;
+  /** the Reloaders that protection assumed run (empty: none) */
+  reloaders: readonly ReloaderSettings[];
 }>;
 
 export type BuiltGraph = Readonly<{ graph: Graph; index: GraphIndex }>;
@@ -87,13 +87,13 @@ export type BuildOptions = Readonly<{
   unreadConfigs?: UnreadConfigs;
   /** list the configs nothing uses (the default); false leaves `unused` empty for answers that never show it */
   unused?: boolean;
-  /** the Reloader that runs and its options; null: none runs. Default: one with default options (files). */
-  reloader?: ReloaderSettings | null;
+  /** the Reloaders that run, with their options (empty: none). Default: one with default options (files). */
+  reloaders?: readonly ReloaderSettings[];
 }>;
 
 export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, options: BuildOptions = {}): BuiltGraph {
   const unreadConfigs = options.unreadConfigs ?? new Set<string>();
-  const reloader = options.reloader === undefined ? DEFAULT_RELOADER_SETTINGS : options.reloader;
+  const reloaders = options.reloaders ?? [DEFAULT_RELOADER_SETTINGS];
   const declarations = groupBy(objects, (object) => makeRef(object.kind, object.namespace, object.name));
   const configs = new Map<Ref, ConfigNode>();
   for (const object of objects) {
@@ -122,7 +122,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
     const accountReferences = fromAccount.map(({ name, origin }) => imagePullSecretReference(name, { workload: workload.ref, namespace: object.namespace }, origin));
     for (const reference of [...workload.references, ...accountReferences]) {
       // Freshly made by extraction and not yet shared: filled in place rather than copied.
-      (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config), reloader);
+      (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config), reloaders);
       references.push(reference);
     }
   }
@@ -147,7 +147,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
     extracted,
     unnamed,
     objects,
-    reloader,
+    reloaders,
   };
   return { graph, index };
 }

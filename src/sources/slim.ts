@@ -1,6 +1,7 @@
 import { isRecord, type RawObject } from '../model/object.js';
 import { WORKLOAD_KINDS, workloadKindOf } from '../extract/workload-kinds.js';
 import { dropConfigMapValues, dropSecretValues } from './config-values.js';
+import { isReloaderImage } from '../extract/reloader.js';
 
 /*
  * What kstale keeps of an object read from a cluster or a large dump: what references configs
@@ -12,6 +13,12 @@ import { dropConfigMapValues, dropSecretValues } from './config-values.js';
 const CONTAINER_FIELDS = ['name', 'env', 'envFrom', 'volumeMounts'] as const;
 const POD_SPEC_FIELDS = ['volumes', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount'] as const;
 
+/** A Reloader's container keeps its image, command and args: they say how it decides (DESIGN.md section 3). */
+function slimContainer(container: Record<string, unknown>): Record<string, unknown> {
+  const fields: readonly string[] = isReloaderImage(container.image) ? [...CONTAINER_FIELDS, 'image', 'command', 'args'] : CONTAINER_FIELDS;
+  return Object.fromEntries(fields.filter((field) => field in container).map((field) => [field, container[field]]));
+}
+
 /** The parts of a pod spec that reference configs; images, resources, probes and scheduling go. */
 export function slimPodSpec(spec: unknown): unknown {
   if (!isRecord(spec)) return spec;
@@ -19,7 +26,7 @@ export function slimPodSpec(spec: unknown): unknown {
   for (const field of POD_SPEC_FIELDS) if (field in spec) slim[field] = spec[field];
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
     if (!Array.isArray(spec[list])) continue;
-    slim[list] = (spec[list] as unknown[]).map((container) => (isRecord(container) ? Object.fromEntries(CONTAINER_FIELDS.filter((field) => field in container).map((field) => [field, container[field]])) : container));
+    slim[list] = (spec[list] as unknown[]).map((container) => (isRecord(container) ? slimContainer(container) : container));
   }
   return slim;
 }

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { connectToCluster, readCluster } from '../../src/sources/cluster/index.js';
 import { FakeApiServer } from '../helpers/fake-api-server.js';
 import { runCli } from '../helpers/cli.js';
+import { reloaderObjects } from '../helpers/reloader.js';
 import { BIN, fixture, REPO_ROOT } from '../helpers/paths.js';
 
 const DUMP = fixture('demo', 'cluster-dump.json');
@@ -23,9 +24,13 @@ function withoutOrigins(text: string): unknown {
 describe('[E] live cluster source against the fake API server', () => {
   let server: FakeApiServer;
   let kubeconfig: string;
+  let reloaderFile: string;
   before(async () => {
-    server = await new FakeApiServer(dumpItems()).start();
+    // A Reloader runs, so that what it restarts is protected on the cluster as on the files (where one is assumed).
+    server = await new FakeApiServer([...dumpItems(), ...reloaderObjects()]).start();
     kubeconfig = server.kubeconfig({ namespace: 'shop' });
+    reloaderFile = join(mkdtempSync(join(tmpdir(), 'kstale-reloader-')), 'reloader.json');
+    writeFileSync(reloaderFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: reloaderObjects() }));
   });
   after(() => server.stop());
   const cli = (args: string[]) => runCli([...args, '--kubeconfig', kubeconfig, '--now', NOW]);
@@ -33,7 +38,7 @@ describe('[E] live cluster source against the fake API server', () => {
   it('graph and who-uses give the same JSON from the cluster as from the dump file', async () => {
     for (const args of [['graph', '-A', '-o', 'json'], ['who-uses', 'secret/db-credentials', '-n', 'shop', '-o', 'json'], ['audit', '-A', '-o', 'json']]) {
       const fromCluster = await cli(args);
-      const fromFile = await runCli([...args, '-f', DUMP, '--now', NOW]);
+      const fromFile = await runCli([...args, '-f', DUMP, '-f', reloaderFile, '--now', NOW]);
       assert.equal(fromCluster.stderr, '');
       assert.deepEqual(withoutOrigins(fromCluster.stdout), withoutOrigins(fromFile.stdout), args.join(' '));
       assert.equal(fromCluster.code, fromFile.code);
@@ -75,7 +80,9 @@ describe('[E] live cluster source against the fake API server', () => {
   });
 
   it('without -n the context namespace is read; -n reads one namespace; -A reads cluster-wide lists', async () => {
-    const lists = () => server.requests.filter((request) => request.path !== '/version' && request.path !== '/apis');
+    // Finding Reloader looks cluster-wide for its meta-info ConfigMap and reads its Deployment.
+    const isReloaderDiscovery = (request: { path: string; query: Record<string, string> }) => request.query.labelSelector === 'reloader.stakater.com/meta-info=reloader' || request.path.startsWith('/apis/apps/v1/namespaces/reloader/');
+    const lists = () => server.requests.filter((request) => request.path !== '/version' && request.path !== '/apis' && !isReloaderDiscovery(request));
     server.requests.length = 0;
     await cli(['graph']);
     assert.ok(lists().every((request) => request.path.includes('/namespaces/shop/')), lists().map((request) => request.path).join('\n'));
@@ -92,7 +99,7 @@ describe('[E] live cluster source against the fake API server', () => {
     await cli(['audit', '-A', '-l', 'app=storefront']);
     const withSelector = server.requests.filter((request) => request.query.labelSelector === 'app=storefront').map((request) => request.path.split('/').pop());
     assert.ok(withSelector.includes('pods') && withSelector.includes('deployments'));
-    assert.ok(!server.requests.some((request) => /configmaps|secrets/.test(request.path) && request.query.labelSelector));
+    assert.ok(!server.requests.some((request) => /configmaps|secrets/.test(request.path) && request.query.labelSelector && request.query.labelSelector !== 'reloader.stakater.com/meta-info=reloader'));
   });
 
   it('an API server older than 1.25 gets a warning about same-manager edits (kubernetes#109576)', async () => {
@@ -120,7 +127,7 @@ describe('[E] live cluster source against the fake API server', () => {
 
 describe('[E] large lists come gzipped, as from kube-apiserver', () => {
   // 300 ConfigMaps of 1 KiB: one page is over the 128 KiB past which the server compresses.
-  const items = [...dumpItems(), ...Array.from({ length: 300 }, (_, index) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bulk-${index}`, namespace: 'shop', creationTimestamp: '2026-11-20T08:00:00Z' }, data: { blob: 'x'.repeat(1024) } }))];
+  const items = [...dumpItems(), ...reloaderObjects(), ...Array.from({ length: 300 }, (_, index) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bulk-${index}`, namespace: 'shop', creationTimestamp: '2026-11-20T08:00:00Z' }, data: { blob: 'x'.repeat(1024) } }))];
   let server: FakeApiServer;
   before(async () => {
     server = await new FakeApiServer(items).start();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FakeApiServer } from '../helpers/fake-api-server.js';
+import { reloaderObjects } from '../helpers/reloader.js';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -13,7 +14,7 @@ describe('[E] kstale restart against the fake API server', () => {
   let server: FakeApiServer;
   let kubeconfig: string;
   beforeEach(async () => {
-    server = await new FakeApiServer([...items('demo/cluster-dump.json'), ...items('restart/cluster.json')]).start();
+    server = await new FakeApiServer([...items('demo/cluster-dump.json'), ...items('restart/cluster.json'), ...reloaderObjects()]).start();
     kubeconfig = server.kubeconfig();
   });
   afterEach(() => server.stop());

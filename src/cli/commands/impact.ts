@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { clusterReloaders } from '../reloaders.js';
+import { reloadersDeclaredIn } from '../../extract/reloader.js';
 import { descriptionOf } from './catalog.js';
 import { appliedOver, assessImpact, impactExitCode, type FailOn } from '../../analyses/impact.js';
 import { buildGraph } from '../../graph/build.js';
@@ -112,7 +114,10 @@ Examples:
     const problems = [...before.problems, ...after.problems];
     reportProblems(problems, io);
     const source = { type: 'manifests' as const, paths: [...options.filename, ...options.kustomize.map((dir) => `-k ${dir}`)], now };
-    const result = assessImpact(buildGraph(before.objects, source, { unreadConfigs: before.unreadConfigs }), buildGraph(after.objects, source, { unreadConfigs: after.unreadConfigs }));
+    // Against a cluster, the Reloaders that run there; on files, the trees' own (or one with default options).
+    const found = connection ? await clusterReloaders(connection.client, null, before.objects) : { reloaders: reloadersDeclaredIn([...before.objects, ...after.objects]), problems: [] };
+    reportProblems(found.problems, io);
+    const result = assessImpact(buildGraph(before.objects, source, { unreadConfigs: before.unreadConfigs, reloaders: found.reloaders }), buildGraph(after.objects, source, { unreadConfigs: after.unreadConfigs, reloaders: found.reloaders }));
     io.stdout(IMPACT_FORMATS[options.output]!({ result, source, base: before.name }, await renderOptionsFor(options, io)));
     setExitCode(Math.max(exitCodeForProblems(problems), impactExitCode(result, options.failOn)));
   });

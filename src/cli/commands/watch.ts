@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { clusterReloaders } from '../reloaders.js';
 import { descriptionOf } from './catalog.js';
 import { isKstaleError, KstaleError } from '../../model/errors.js';
 import { configScope } from '../../model/refs.js';
@@ -82,6 +83,11 @@ Examples:
       const waitingForList = new Set(watched.map((entry) => key(entry.resource.plural, entry.namespace)));
       const disconnected = new Set(waitingForList);
       const state = new LiveState();
+      // Found once at the start: a Reloader installed or removed during the watch is seen at the next start.
+      const found = await clusterReloaders(connection.client, namespaces, []);
+      state.reloaders = found.reloaders;
+      reportProblems(found.problems, contextIo);
+      if (found.unknownBecause) contextIo.stderr(`kstale: warning: whether a Reloader runs cannot be told (${found.unknownBecause}): Reloader annotations are not counted as protection\n`);
       let synced = false;
       let forbiddenPodLists = 0;
       const emit = (judged: ReturnType<InstanceType<typeof LiveState>['judge']>) => {

@@ -1,0 +1,106 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeApiServer } from '../helpers/fake-api-server.js';
+import { runCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+import { reloaderObjects } from '../helpers/reloader.js';
+
+const NOW = '2026-11-24T16:00:00Z';
+const dumpItems = () => (JSON.parse(readFileSync(fixture('demo', 'cluster-dump.json'), 'utf8')) as { items: Record<string, unknown>[] }).items;
+
+type WhoUses = { references: { workload: string; protectedBy: string | null }[] };
+const gatewayProtection = (stdout: string) => [...new Set((JSON.parse(stdout) as WhoUses).references.filter((reference) => reference.workload === 'Deployment/payments/gateway').map((reference) => reference.protectedBy))];
+
+describe('[E] "protected by reloader" only where a Reloader runs, with its options (issue 23)', () => {
+  let server: FakeApiServer;
+  before(async () => {
+    server = await new FakeApiServer(dumpItems()).start();
+  });
+  after(() => server.stop());
+  const whoUses = () => runCli(['who-uses', 'configmap/gateway-config', '-n', 'payments', '-o', 'json', '--kubeconfig', server.kubeconfig({ namespace: 'payments' }), '--now', NOW]);
+  const withReloader = async (objects: Record<string, unknown>[], run: () => Promise<void>) => {
+    for (const object of objects) server.add(object);
+    try {
+      await run();
+    } finally {
+      for (const object of objects) {
+        const metadata = object.metadata as { name: string; namespace: string };
+        server.remove(String(object.kind), metadata.namespace, metadata.name);
+      }
+    }
+  };
+
+  it('no Reloader runs: the annotated gateway is not protected, and that is said once on stderr', async () => {
+    const run = await whoUses();
+    assert.deepEqual(gatewayProtection(run.stdout), [null]);
+    assert.equal(run.stderr, 'kstale: warning: 1 workload carries Reloader annotations, but no Reloader runs in this cluster: they are not protected\n');
+  });
+
+  it('a Reloader with default options runs: protected', async () => {
+    await withReloader(reloaderObjects(), async () => {
+      const run = await whoUses();
+      assert.deepEqual(gatewayProtection(run.stdout), ['reloader']);
+      assert.equal(run.stderr, '');
+    });
+  });
+
+  it("the namespace is in the running Reloader's namespacesToIgnore: not protected", async () => {
+    await withReloader(reloaderObjects({ reloaderOptions: { namespacesToIgnore: ['payments'] } }), async () => {
+      assert.deepEqual(gatewayProtection((await whoUses()).stdout), [null]);
+    });
+  });
+
+  it('a renamed auto annotation, a webhook instead of restarts, single-namespace mode elsewhere: not protected', async () => {
+    for (const objects of [
+      reloaderObjects({ reloaderOptions: { reloaderAutoAnnotation: 'example.com/auto' } }),
+      reloaderObjects({ reloaderOptions: { webhookUrl: 'http://hooks.example/reload' } }),
+      reloaderObjects({ env: [{ name: 'KUBERNETES_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }] }),
+    ]) {
+      await withReloader(objects, async () => {
+        assert.deepEqual(gatewayProtection((await whoUses()).stdout), [null]);
+      });
+    }
+  });
+
+  it('a Reloader with no ready pod, or meta-info left behind by one that is gone: not protected', async () => {
+    await withReloader(reloaderObjects({ readyReplicas: 0 }), async () => {
+      const run = await whoUses();
+      assert.deepEqual(gatewayProtection(run.stdout), [null]);
+      assert.match(run.stderr, /Reloader's Deployment reloader\/reloader-reloader has no ready pod/);
+    });
+    await withReloader([reloaderObjects()[0]!], async () => {
+      const run = await whoUses();
+      assert.deepEqual(gatewayProtection(run.stdout), [null]);
+      assert.match(run.stderr, /names Deployment reloader\/reloader-reloader, which does not exist/);
+    });
+  });
+
+  it('whether a Reloader runs cannot be read: said plainly, and nothing is counted as protected', async () => {
+    await withReloader(reloaderObjects(), async () => {
+      server.readableNamespaces = new Set(['payments']);
+      try {
+        const run = await whoUses();
+        assert.deepEqual(gatewayProtection(run.stdout), [null]);
+        assert.match(run.stderr, /whether a Reloader runs cannot be told \(listing ConfigMaps labelled reloader.stakater.com\/meta-info in all namespaces is forbidden\)/);
+      } finally {
+        server.readableNamespaces = null;
+      }
+    });
+  });
+
+  it('on files a Reloader with default options is assumed, unless the tree holds a Reloader Deployment whose args say otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-reloader-files-'));
+    const dump = fixture('demo', 'cluster-dump.json');
+    const files = (extra: string[]) => runCli(['who-uses', 'configmap/gateway-config', '-n', 'payments', '-o', 'json', '-f', dump, ...extra, '--now', NOW]);
+    assert.deepEqual(gatewayProtection((await files([])).stdout), ['reloader']);
+    const ignoring = join(dir, 'reloader.json');
+    writeFileSync(ignoring, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: reloaderObjects({ args: ['--namespaces-to-ignore=kube-system,payments'] }).slice(1) }));
+    assert.deepEqual(gatewayProtection((await files(['-f', ignoring])).stdout), [null]);
+    const defaults = join(dir, 'reloader-defaults.json');
+    writeFileSync(defaults, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: reloaderObjects({ args: ['--log-format=json'] }).slice(1) }));
+    assert.deepEqual(gatewayProtection((await files(['-f', defaults])).stdout), ['reloader']);
+  });
+});
