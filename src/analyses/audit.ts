@@ -7,7 +7,7 @@ import type { K8sObject } from '../model/object.js';
 import { parseRef, type Ref } from '../model/refs.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import { hasManagedFields, type Precision } from './managed-fields.js';
-import { findStale, type PodAudit, type StaleEntry, type StalenessOptions, type StalenessResult } from './staleness.js';
+import { DEFAULT_PROTECTION_GRACE_MS, findStale, type PodAudit, type StaleEntry, type StalenessOptions, type StalenessResult } from './staleness.js';
 
 export type WorkloadAudit = Readonly<{
   workload: Ref;
@@ -18,6 +18,11 @@ export type WorkloadAudit = Readonly<{
   changes: readonly { config: Ref; key: string | null; changedAt: string; precision: Precision }[];
   oldestChange: string;
   protectedBy: ProtectedBy | null;
+  /**
+   * Protected, yet pods are still stale longer than the grace period after a change: the
+   * protector missed it (not running, not watching, OnDelete, paused, an edit outside Helm).
+   */
+  protectionFailed: boolean;
 }>;
 
 export type MissingAudit = Readonly<{ config: Ref; key: string | null; optional: boolean; referencedBy: readonly Ref[]; runningPods: readonly Ref[] }>;
@@ -41,7 +46,9 @@ export type AuditResult = Readonly<{
 
 const ROLLING = new Set(['rollout', 'restartAt']);
 
-function groupStale(stale: readonly StaleEntry[], runningByWorkload: ReadonlyMap<Ref, readonly PodAudit[]>): WorkloadAudit[] {
+function groupStale(stale: readonly StaleEntry[], runningByWorkload: ReadonlyMap<Ref, readonly PodAudit[]>, options: StalenessOptions): WorkloadAudit[] {
+  const graceMs = options.protectionGraceMs ?? DEFAULT_PROTECTION_GRACE_MS;
+  const nowMs = Date.parse(options.now);
   return [...groupBy(stale, (entry) => entry.workload).entries()]
     .map(([workload, entries]) => {
       const workloadPods = runningByWorkload.get(workload) ?? [];
@@ -56,6 +63,7 @@ function groupStale(stale: readonly StaleEntry[], runningByWorkload: ReadonlyMap
         changes: sortedChanges,
         oldestChange: sortedChanges[0]!.changedAt,
         protectedBy: entries.every((entry) => entry.protectedBy !== null) ? entries[0]!.protectedBy : null,
+        protectionFailed: entries.some((entry) => entry.protectedBy !== null && nowMs - Date.parse(entry.changedAt) > graceMs),
       };
     })
     .sort((a, b) => Date.parse(a.oldestChange) - Date.parse(b.oldestChange) || compareStrings(a.workload, b.workload));
@@ -110,6 +118,10 @@ function auditFindings(result: Omit<AuditResult, 'findings'>, objects: readonly 
   const at = (rule: string, severity: Finding['severity'], object: Ref | null, message: string): Finding => ({ rule, severity, message, object, file: null, line: null, column: null });
   for (const workload of result.staleWorkloads) {
     findings.push(at('stale-pods', 'error', workload.workload, `${workload.stalePods} of ${workload.pods} pods of ${workload.workload} run with config older than the config now`));
+    if (workload.protectionFailed) {
+      const change = workload.changes[0]!;
+      findings.push(at('protection-failed', 'error', workload.workload, `${workload.workload} is protected by ${workload.protectedBy ?? 'its protector'}, yet ${workload.stalePods} of ${workload.pods} pods still hold ${change.config}${change.key ? ` key ${change.key}` : ''} from before its change at ${change.changedAt}: the protector missed it (not running or not watching, an OnDelete StatefulSet, a paused Deployment, an edit outside the Helm release); restart --affected includes it`));
+    }
   }
   for (const missing of result.missing) {
     const { kind, namespace, name } = parseRef(missing.config);
@@ -150,7 +162,7 @@ export function auditCluster(built: BuiltGraph, options: StalenessOptions): Audi
     graph,
     staleness,
     runningByWorkload,
-    staleWorkloads: groupStale(staleness.stale, runningByWorkload),
+    staleWorkloads: groupStale(staleness.stale, runningByWorkload, options),
     missing: missingWithPods(graph, staleness.pods),
     unverified: unverifiedWithPods(staleness.pods),
     unprotected,

@@ -12,7 +12,7 @@ export type PlanEntry = Readonly<{
   workload: Ref;
   method: RestartMethod | 'delete-pods';
   action: 'restart' | 'skip' | 'refuse';
-  /** why it is skipped or refused; empty for a restart */
+  /** why it is skipped or refused; for a restart, empty or what the user should know (a failed protection) */
   note: string;
   why: readonly RestartReason[];
   stalePods: number;
@@ -36,7 +36,7 @@ export type PlanOptions = Readonly<{
 }>;
 
 /** What a workload needs a restart for: stale configs (--affected) or one config (--uses). */
-export type RestartTarget = Readonly<{ workload: Ref; why: readonly RestartReason[]; stalePods: number; pods: number; protectedBy: ProtectedBy | null }>;
+export type RestartTarget = Readonly<{ workload: Ref; why: readonly RestartReason[]; stalePods: number; pods: number; protectedBy: ProtectedBy | null; protectionFailed?: boolean }>;
 
 export function targetsFromAudit(audit: AuditResult): RestartTarget[] {
   return audit.staleWorkloads.map((workload) => ({
@@ -45,6 +45,7 @@ export function targetsFromAudit(audit: AuditResult): RestartTarget[] {
     stalePods: workload.stalePods,
     pods: workload.pods,
     protectedBy: workload.protectedBy,
+    protectionFailed: workload.protectionFailed,
   }));
 }
 
@@ -122,7 +123,7 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
     if (isExcluded(target.workload, options.exclude)) return skip('excluded with --exclude');
     if (!object || !row) return skip(`${parseRef(target.workload).kind} is not in the source: restart its owner or delete the pods`);
     if (row.restart === 'none') return skip(row.reason);
-    if (target.protectedBy && !options.includeProtected) return skip(`${target.protectedBy} already restarts it on change (--include-protected to restart anyway)`);
+    if (target.protectedBy && !options.includeProtected && !target.protectionFailed) return skip(`${target.protectedBy} already restarts it on change (--include-protected to restart anyway)`);
     if (spec(object).paused === true) return skip('the Deployment is paused: a restart would wait until it is resumed');
     if (spec(object).replicas === 0) return skip('0 replicas: nothing runs');
     const refusal = options.force ? undefined : preflightRefusal(built, audit, target.workload);
@@ -132,7 +133,7 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
       const pods = (audit.runningByWorkload.get(target.workload) ?? []).map((pod) => pod.pod);
       return { ...base, method: 'delete-pods', action: 'restart', note: '', podsToDelete: pods };
     }
-    return { ...base, action: 'restart', note: '' };
+    return { ...base, action: 'restart', note: target.protectionFailed ? `protection failed: ${target.protectedBy} has not restarted it since the change` : '' };
   });
   return { entries: entries.sort((a, b) => compareStrings(a.workload, b.workload)) };
 }

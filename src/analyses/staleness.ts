@@ -44,7 +44,15 @@ export type StalenessResult = Readonly<{
   pods: readonly PodAudit[];
 }>;
 
-export type StalenessOptions = Readonly<{ now: string; syncPeriodMs: number }>;
+export type StalenessOptions = Readonly<{
+  now: string;
+  syncPeriodMs: number;
+  /** how long a protector may take to restart after a change before its protection counts as failed (default 5m) */
+  protectionGraceMs?: number;
+}>;
+
+/** A protected workload whose pods are still stale this long after the change: the protector missed it. */
+export const DEFAULT_PROTECTION_GRACE_MS = 5 * 60_000;
 
 /** The top controller through ownerReferences: Pod → ReplicaSet → Deployment, Job → CronJob; the pod itself without one. */
 export function topControllerOf(ref: Ref, controllerOf: ReadonlyMap<Ref, Ref>): Ref {

@@ -20,3 +20,27 @@ export function parseConfigTarget(target: string, kindOption?: string): { kind: 
   if (!name || name.includes('/')) throw new KstaleError('usage', `"${target}" has no valid name`, { hint: usage });
   return { kind, name };
 }
+
+const WORKLOAD_SPELLINGS: Readonly<Record<string, string>> = {
+  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
+  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
+  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
+  job: 'Job', jobs: 'Job',
+  rollout: 'Rollout', rollouts: 'Rollout', ro: 'Rollout',
+  replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
+  replicationcontroller: 'ReplicationController', rc: 'ReplicationController',
+  pod: 'Pod', pods: 'Pod', po: 'Pod',
+};
+
+/** A workload as kubectl names it: `deployment/web`, `deploy/web`, `sts/db`, `Deployment/web`. */
+export function parseWorkloadTarget(target: string): { kind: string; name: string } {
+  const usage = 'write it as KIND/NAME: deployment/web, sts/db, ds/agent, cronjob/report, job/x, rollout/x, pod/x';
+  const slash = target.indexOf('/');
+  if (slash < 0) throw new KstaleError('usage', `"${target}" names no kind`, { hint: usage });
+  const kind = WORKLOAD_SPELLINGS[target.slice(0, slash).toLowerCase()];
+  const name = target.slice(slash + 1);
+  if (!kind) throw new KstaleError('usage', `"${target.slice(0, slash)}" is not a workload kind`, { hint: usage });
+  if (!name || name.includes('/')) throw new KstaleError('usage', `"${target}" has no valid name`, { hint: usage });
+  return { kind, name };
+}

@@ -228,7 +228,10 @@ export function reloaderDecision(workload: ReloaderWorkload, config: ReloaderCon
   const onWorkload = listKey in own || keys.search in own || keys.auto in own || typedAutoKey in own;
   const read = onWorkload ? own : workload.templateAnnotations;
   const from = onWorkload ? 'workload' : 'template';
-  const place = onWorkload ? `the ${workload.kind}'s metadata` : "the pod template (the workload's metadata has none of Reloader's keys)";
+  const ignoredOnTemplate = onWorkload ? [listKey, keys.search, keys.auto, typedAutoKey].filter((key) => key in workload.templateAnnotations) : [];
+  const place = onWorkload
+    ? `the ${workload.kind}'s metadata${ignoredOnTemplate.length > 0 ? ` (${ignoredOnTemplate.join(', ')} on the pod template is ignored: Reloader reads the template only when the workload's metadata has none of its keys)` : ''}`
+    : "the pod template (the workload's metadata has none of Reloader's keys)";
 
   const excludeKey = isConfigMap ? keys.configMapExclude : keys.secretExclude;
   if (isExcluded(config.name, own[excludeKey])) return verdict(false, excludeKey, 'workload', `${excludeKey} on the ${workload.kind} names ${config.name}`);
@@ -238,7 +241,8 @@ export function reloaderDecision(workload: ReloaderWorkload, config: ReloaderCon
     const hasContainer = containersOf(workload.podSpec, 'containers').length > 0;
     const readsIt = reloaderSeesUse(workload, config);
     const pattern = entry === config.name ? '' : ` (entry "${entry}")`;
-    return verdict(hasContainer, listKey, from, `${listKey} in ${place} matches ${config.name}${pattern}${readsIt ? '' : `: Reloader restarts it on a change of ${config.name}, which it does not read`}`, readsIt);
+    // A match restarts even a workload that does not read the config (Reloader then updates its first container).
+    return verdict(hasContainer, listKey, from, `${listKey} in ${place} matches ${config.name}${pattern}`, readsIt);
   }
 
   const uses = () => reloaderSeesUse(workload, config);

@@ -35,7 +35,7 @@ function staleTable(result: AuditResult, options: RenderOptions): string {
       change.changedAt,
       ageBetween(change.changedAt, now),
       change.precision,
-      workload.protectedBy ?? '-',
+      workload.protectedBy === null ? '-' : workload.protectionFailed ? `${workload.protectedBy} (failed)` : workload.protectedBy,
     ]);
   });
   return `\nStale workloads (oldest change first):\n${renderTable(['NAMESPACE', 'WORKLOAD', 'STALE PODS', 'CONFIG', 'KEY', 'CHANGED', 'AGO', 'PRECISION', 'PROTECTED'], rows, options)}\n`;
@@ -62,6 +62,10 @@ function podTable(result: AuditResult, options: RenderOptions): string {
 function notes(result: AuditResult, options: RenderOptions): string {
   const paint = painter(options);
   const lines = result.findings.filter((finding) => finding.object === null).map((finding) => `${paint.yellow('warning:')} ${finding.message}`);
+  const failed = result.staleWorkloads.filter((workload) => workload.protectionFailed);
+  if (failed.length > 0) {
+    lines.push(`${paint.red('protection failed:')} ${failed.map((workload) => `${kubectlName(workload.workload)} (${workload.protectedBy})`).join(', ')} ${failed.length === 1 ? 'is' : 'are'} still stale past the grace period: the protector missed the change. \`kstale explain\` says why; \`restart --affected\` includes ${failed.length === 1 ? 'it' : 'them'}.`);
+  }
   if (result.unprotected.length > 0) lines.push(`${result.unprotected.length} references need a restart on change and nothing restarts their workload: \`kstale lint\` lists them.`);
   return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
 }

@@ -13,6 +13,8 @@ export type WhoUsesView = Readonly<{
   references: readonly Reference[];
   missing: readonly Missing[];
   nearNames: readonly Ref[];
+  /** workloads a Reloader restarts on a change of a matched config although they do not read it (a reload-list match) */
+  reloadedWithoutReading?: readonly { config: Ref; workload: Ref; why: string }[];
   /** with pods in the source: per workload, running pods and how many hold this config stale */
   podsByWorkload?: Readonly<Record<Ref, { pods: number; stale: number }>>;
 }>;
@@ -37,6 +39,7 @@ export function whoUsesDocument(view: WhoUsesView): Record<string, unknown> {
       unprotectedRestart: view.references.filter((reference) => reference.update === 'restart' && reference.protectedBy === null).length,
     },
     nearNames: view.nearNames,
+    reloadedWithoutReading: view.reloadedWithoutReading ?? [],
     ...(view.podsByWorkload ? { pods: view.podsByWorkload } : {}),
   };
 }
@@ -87,7 +90,8 @@ export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & {
     const table = rows.length > 0 ? `\n${renderTable(head, rows, options)}` : '';
     const keyWarnings = missingKeys.map((entry) => `\n${paint.red('warning:')} key ${entry.key} does not exist: ${entry.optional ? 'every reference is optional, so pods start without it' : 'pods that need it fail to start (CreateContainerConfigError)'}`).join('');
     const warning = view.configs.some((config) => config.ref === ref) ? keyWarnings : `\n${paint.red('warning:')} not declared: pods that need it fail to start unless every reference is optional`;
-    sections.push(`${headline(view, ref, references)}${warning}${table}\n`);
+    const alsoRestarted = (view.reloadedWithoutReading ?? []).filter((entry) => entry.config === ref).map((entry) => `\nReloader also restarts ${kubectlName(entry.workload)} on a change of it, which it does not read: ${entry.why}`).join('');
+    sections.push(`${headline(view, ref, references)}${warning}${table}${alsoRestarted ? `${alsoRestarted}\n` : ''}\n`);
   }
   return sections.join('\n');
 }

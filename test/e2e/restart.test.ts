@@ -46,8 +46,15 @@ describe('[E] kstale restart against the fake API server', () => {
     assert.equal(patched().length, 3);
   });
 
+  it('a protected workload still stale past --protection-grace is planned: its protector missed the change', async () => {
+    const run = await restart(['--affected', '-n', 'payments', '--dry-run']);
+    assert.match(run.stdout, /payments\s+deployment\/gateway\s+restart\s+1\/1\s+.*reloader\s+protection failed: reloader has not restarted it since the change/);
+    assert.deepEqual(server.writes(), []);
+  });
+
   it('--yes sends kubectl rollout restart patches with the strategic-merge content type, and skips what Reloader restarts', async () => {
-    const run = await restart(['--affected', '-A', '--yes', '--exclude', 'deployment/needs-token']);
+    // Within the grace period Reloader may still be about to restart it.
+    const run = await restart(['--affected', '-A', '--yes', '--exclude', 'deployment/needs-token', '--protection-grace', '2h']);
     assert.equal(run.code, 0, run.stderr);
     const writes = server.writes().filter((request) => request.path.includes('/shop/') || request.path.includes('/payments/') || request.path.includes('/monitoring/'));
     assert.deepEqual(writes.map((request) => request.path).sort(), [

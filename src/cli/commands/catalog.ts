@@ -34,6 +34,12 @@ export const COMMANDS: readonly Readonly<{ name: string; usage: string; descript
     load: async () => (await import('./lint.js')).lintCommand,
   },
   {
+    name: 'explain',
+    usage: '[options] <workload>',
+    description: 'for one workload: each config it reads, how, whether its pods are stale and on what evidence, what restarts it on a change and why (Reloader\'s rules), and what restart would do',
+    load: async () => (await import('./explain.js')).explainCommand,
+  },
+  {
     name: 'restart',
     usage: '[options]',
     description: 'restart (as kubectl rollout restart does) exactly the workloads that hold stale config, or that read one config: plan first, then confirm',

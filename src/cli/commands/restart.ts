@@ -22,6 +22,7 @@ type RestartOptions = SourceOptions & {
   key?: string;
   exclude: string[];
   includeProtected?: boolean;
+  protectionGrace: string;
   deletePodsOnDeleteStrategy?: boolean;
   force?: boolean;
   dryRun?: boolean;
@@ -47,7 +48,7 @@ function patchesOf(plan: RestartPlan, now: string, annotate: boolean): { workloa
 
 /** What to restart in one context, and the plan with its preflight. */
 function planFor(built: BuiltGraph, loaded: LoadedSource, options: RestartOptions, now: string): RestartPlan {
-  const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS });
+  const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS, protectionGraceMs: parseDuration(options.protectionGrace, '--protection-grace') });
   let targets = targetsFromAudit(audit);
   if (options.uses) {
     const { kind, name } = parseConfigTarget(options.uses);
@@ -70,6 +71,7 @@ export function restartCommand(io: CliIo, setExitCode: (code: number) => void): 
     .option('--key <key>', 'with --uses: only workloads that read this key (or the whole config)')
     .option('--exclude <kind/name>', 'never restart this workload (repeatable)', collect, [])
     .option('--include-protected', 'also restart workloads that Reloader, wave or a checksum already restart')
+    .option('--protection-grace <duration>', 'a protected workload still stale this long after a change is restarted too (its protector missed it)', '5m')
     .option('--delete-pods-on-delete-strategy', 'for updateStrategy OnDelete, delete the stale pods so they are recreated')
     .option('--force', 'restart even when a required config or key is missing (it will crash-loop)')
     .option('--dry-run', 'print the plan and the exact patches; write nothing')

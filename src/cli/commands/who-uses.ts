@@ -4,6 +4,7 @@ import type { GraphIndex } from '../../graph/build.js';
 import { DEFAULT_SYNC_PERIOD_MS, findStale, topControllerOf } from '../../analyses/staleness.js';
 import { makeRef, type Ref } from '../../model/refs.js';
 import { whoUses, type ConfigQuery } from '../../graph/queries.js';
+import { reloadedWithoutReadingConfig } from '../../analyses/explain.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
 import { whoUsesDocument } from '../../report/render-who-uses.js';
 import { answerForContexts } from '../contexts.js';
@@ -56,7 +57,8 @@ Examples:
       const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
       const answer = whoUses(index, query);
       const podsByWorkload = podCountsFor(answer.matched, new Set(answer.references.map((reference) => reference.workload)), index, now);
-      const view = { source: loaded.source, query, ...answer, ...(podsByWorkload ? { podsByWorkload } : {}) };
+      const reloadedWithoutReading = answer.matched.flatMap((config) => reloadedWithoutReadingConfig(index, config).map((entry) => ({ config, ...entry })));
+      const view = { source: loaded.source, query, ...answer, reloadedWithoutReading, ...(podsByWorkload ? { podsByWorkload } : {}) };
       return { document: () => whoUsesDocument(view), render: (render) => WHO_USES_FORMATS[options.output]!(view, render), code: exitCodeForProblems(loaded.problems) };
     }, setExitCode);
   });

@@ -133,6 +133,15 @@ describe('[I] audit of the real dump (../shared/real-dumps/demo-cluster.json)', 
     assert.equal(result.staleWorkloads.find((workload) => workload.workload === 'Deployment/payments/gateway')?.protectedBy, 'reloader');
   });
 
+  it('a protected workload still stale 49 minutes after the change is a failed protection; within the grace it is not', () => {
+    const gateway = result.staleWorkloads.find((workload) => workload.workload === 'Deployment/payments/gateway')!;
+    assert.equal(gateway.protectionFailed, true);
+    assert.deepEqual(result.findings.filter((finding) => finding.rule === 'protection-failed').map((finding) => finding.object), ['Deployment/payments/gateway']);
+    assert.ok(result.staleWorkloads.filter((workload) => workload.protectedBy === null).every((workload) => !workload.protectionFailed));
+    const early = audit(`${REAL_DUMPS}/demo-cluster.json`, '2026-11-24T15:14:00Z');
+    assert.equal(early.staleWorkloads.find((workload) => workload.workload === 'Deployment/payments/gateway')?.protectionFailed, false);
+  });
+
   it('precision is honest: secret-rotator owns both keys, so its time is the manager\'s, not the key\'s', () => {
     assert.deepEqual(result.precision, { exact: 0, key: 4, manager: 8, object: 3, created: 0 });
     assert.ok(result.staleness.stale.filter((entry) => entry.config === 'Secret/shop/db-credentials').every((entry) => entry.precision === 'manager'));

@@ -86,7 +86,7 @@ describe("[U] Reloader's decision, as its code makes it (ShouldReload, getContai
     const notReading = envFromCm('other');
     const byList = reloaderDecision(workload({ 'configmap.reloader.stakater.com/reload': 'app-cfg' }, {}, notReading), cm(), DEFAULT_RELOADER_SETTINGS);
     assert.deepEqual([byList.reloads, byList.readsIt], [true, false]);
-    assert.match(byList.why, /which it does not read/);
+    assert.match(byList.why, /configmap.reloader.stakater.com\/reload in the Deployment's metadata matches app-cfg/);
     assert.equal(reloads(workload({ 'reloader.stakater.com/auto': 'true' }, {}, notReading)), false);
   });
 
