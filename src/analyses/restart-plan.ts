@@ -20,7 +20,21 @@ export type PlanEntry = Readonly<{
   protectedBy: ProtectedBy | null;
   /** pods to delete for an OnDelete update strategy (with --delete-pods-on-delete-strategy) */
   podsToDelete: readonly Ref[];
+  /** the GitOps tool that manages the workload, by its tracking label or annotation */
+  gitOps: GitOps | null;
 }>;
+
+export type GitOps = 'argocd' | 'flux';
+
+/** Argo CD's tracking annotation or label, Flux's kustomize/helm controller labels. */
+export function gitOpsOf(object: K8sObject | undefined): GitOps | null {
+  const metadata = object && isRecord(object.raw.metadata) ? object.raw.metadata : {};
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  if ('argocd.argoproj.io/tracking-id' in annotations || 'argocd.argoproj.io/instance' in labels) return 'argocd';
+  if (Object.keys(labels).some((key) => key.startsWith('kustomize.toolkit.fluxcd.io/') || key.startsWith('helm.toolkit.fluxcd.io/'))) return 'flux';
+  return null;
+}
 
 export type RestartPlan = Readonly<{ entries: readonly PlanEntry[] }>;
 
@@ -118,7 +132,7 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
   const entries = targets.map((target): PlanEntry => {
     const object = built.index.extracted.get(target.workload)?.object ?? built.index.declarations.get(target.workload)?.[0];
     const row = object ? workloadKindOf(object) : undefined;
-    const base = { ...target, method: row?.restart ?? ('none' as RestartMethod), podsToDelete: [] as Ref[] };
+    const base = { ...target, method: row?.restart ?? ('none' as RestartMethod), podsToDelete: [] as Ref[], gitOps: gitOpsOf(object) };
     const skip = (note: string): PlanEntry => ({ ...base, action: 'skip', note });
     if (isExcluded(target.workload, options.exclude)) return skip('excluded with --exclude');
     if (!object || !row) return skip(`${parseRef(target.workload).kind} is not in the source: restart its owner or delete the pods`);

@@ -71,6 +71,30 @@ describe('[E] kstale restart against the fake API server', () => {
     assert.match(run.stdout, /payments\s+deployment\/gateway\s+skipped\s+reloader already restarts it on change/);
   });
 
+  it('patches carry fieldManager=kstale, so GitOps tools can tell kstale\'s restartedAt from their own fields', async () => {
+    await restart(['--affected', '-n', 'shop', '--yes']);
+    const patches = server.writes().filter((request) => request.method === 'PATCH');
+    assert.equal(patches.length, 3);
+    assert.ok(patches.every((request) => request.query.fieldManager === 'kstale'));
+  });
+
+  it('--wait fails a workload at once when its new pods cannot start, with the reason, and stops the rest', async () => {
+    server.failingRollouts.set('checkout', 'CreateContainerConfigError');
+    const started = Date.now();
+    const run = await restart(['--affected', '-n', 'shop', '--yes', '--wait', '--timeout', '60s']);
+    assert.ok(Date.now() - started < 20_000, 'not at the timeout');
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /deployment\/checkout\s+failed\s+patched \(restart requested\), but the rollout failed: pod checkout-new-\d+ container \w+: CreateContainerConfigError/);
+    assert.match(run.stdout, /deployment\/storefront\s+not-started\s+stopped after Deployment\/shop\/checkout failed/);
+  });
+
+  it('--wait rides out API-server errors while following a rollout (retried until --timeout, as kubectl rollout status does)', async () => {
+    server.failures.push({ match: /\/deployments\/storefront$/, method: 'GET', status: 503, times: 4 });
+    const run = await restart(['--affected', '-n', 'shop', '--yes', '--wait', '--timeout', '60s', '--exclude', 'deployment/checkout', '--exclude', 'statefulset/postgres']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /deployment\/storefront\s+restarted\s+rolled out/);
+  });
+
   it('after the restart a fresh audit finds nothing stale in the restarted workloads', async () => {
     await restart(['--affected', '-n', 'shop', '--yes', '--wait']);
     const audit = await runCli(['audit', '-n', 'shop', '--kubeconfig', kubeconfig, '--now', '2026-11-24T16:10:00Z']);
@@ -125,7 +149,7 @@ describe('[E] kstale restart against the fake API server', () => {
     server.stuckRollouts.add('checkout');
     const run = await restart(['--affected', '-n', 'shop', '--yes', '--wait', '--timeout', '300ms']);
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /deployment\/checkout\s+failed\s+rollout not finished after 0\.3s/);
+    assert.match(run.stdout, /deployment\/checkout\s+failed\s+patched \(restart requested\), but rollout not finished after 0\.3s/);
     assert.match(run.stdout, /deployment\/storefront\s+not-started/);
     assert.match(run.stderr, /Deployment\/shop\/checkout: restart requested/);
   });

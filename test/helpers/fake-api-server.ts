@@ -60,6 +60,8 @@ export class FakeApiServer {
   version = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
   /** workloads (by name) whose rollout never finishes after a restart */
   readonly stuckRollouts = new Set<string>();
+  /** workloads (by name) whose new pods cannot start, with the kubelet's waiting reason (CrashLoopBackOff…) */
+  readonly failingRollouts = new Map<string, string>();
   /** the start time given to pods that a restart recreates */
   podStartTime = '2026-11-24T16:05:00Z';
   private objects: Item[] = [];
@@ -383,6 +385,16 @@ export class FakeApiServer {
     for (const object of this.objects) if (object.kind === 'ReplicaSet' && object.metadata.namespace === namespace && object.metadata.ownerReferences?.some((owner: Item) => owners.has(owner.name))) owners.add(object.metadata.name);
     const pods = this.objects.filter((object) => object.kind === 'Pod' && object.metadata.namespace === namespace && object.metadata.ownerReferences?.some((owner: Item) => owners.has(owner.name)));
     if (this.stuckRollouts.has(workload.metadata.name)) return;
+    const failing = this.failingRollouts.get(workload.metadata.name);
+    if (failing) {
+      // The controller makes a new pod from the new template, which the kubelet cannot start.
+      const template = workload.spec?.template ?? {};
+      const pod = structuredClone(pods[0] ?? { kind: 'Pod', apiVersion: 'v1', metadata: {}, status: {} });
+      pod.metadata = { ...pod.metadata, name: `${workload.metadata.name}-new-${workload.metadata.generation}`, labels: { ...(pod.metadata?.labels ?? {}), ...(template.metadata?.labels ?? {}) }, annotations: { ...(template.metadata?.annotations ?? {}) } };
+      pod.status = { phase: 'Pending', containerStatuses: (template.spec?.containers ?? []).map((container: Item) => ({ name: container.name, state: { waiting: { reason: failing, message: 'back-off restarting failed container' } } })) };
+      this.add(pod);
+      return;
+    }
     for (const pod of pods) this.update(this.restarted(pod));
     const replicas = workload.spec?.replicas ?? pods.length;
     workload.status = workload.kind === 'DaemonSet'
