@@ -1,3 +1,4 @@
+import type { TimelineLookup } from '../model/timeline.js';
 import { DEFAULT_RELOADER_SETTINGS, type ReloaderSettings } from '../extract/reloader.js';
 import type { ConfigNode, ProtectedBy } from '../model/graph.js';
 import type { K8sObject } from '../model/object.js';
@@ -51,6 +52,8 @@ export class LiveState implements StalenessLookup {
   readonly controllerOf = new Map<Ref, Ref>();
   readonly extracted = new Map<Ref, ExtractedWorkload>();
   readonly unreadConfigs = new Set<string>();
+  /** a value timeline kept beside this state (kstale watch): staleness by values where it knows them */
+  timeline?: TimelineLookup;
   /** the Reloaders that run and their options (empty: none), as protection needs them */
   reloaders: readonly ReloaderSettings[] = [DEFAULT_RELOADER_SETTINGS];
   private readonly objects = new Map<Ref, K8sObject>();
@@ -289,7 +292,15 @@ export class LiveState implements StalenessLookup {
  */
 export function sameKeptObject(a: K8sObject, b: K8sObject): boolean {
   const exceptResourceVersion = (field: string) => (field === 'resourceVersion' ? true : undefined);
-  return a.kind === b.kind && a.apiVersion === b.apiVersion && sameJson(a.raw, b.raw, (key, left, right) => (key === 'metadata' ? sameJson(left, right, exceptResourceVersion) : undefined));
+  return a.kind === b.kind && a.apiVersion === b.apiVersion && sameDigests(a.valueDigests, b.valueDigests) && sameJson(a.raw, b.raw, (key, left, right) => (key === 'metadata' ? sameJson(left, right, exceptResourceVersion) : undefined));
+}
+
+/** A value edit that moves no managedFields time (servers before 1.25) shows only in the digests. */
+function sameDigests(a: K8sObject['valueDigests'], b: K8sObject['valueDigests']): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.size !== b.size) return false;
+  for (const [key, digest] of a) if (b.get(key) !== digest) return false;
+  return true;
 }
 
 /** Deep equality of decoded JSON; `decide` may settle a field of the top level itself (undefined: compare it as usual). */
@@ -336,8 +347,9 @@ export type WatchEvent = Readonly<{
   /** Stale: stale pods; Fresh: running pods; Missing: running pods that read it; Found: 0 */
   pods: number;
   protectedBy: ProtectedBy | null;
-  /** Stale: when the config (key) changed; Missing: whether a reference is required */
+  /** Stale: when the config (key) changed, and how sure that is; Missing: whether a reference is required */
   changedAt?: string;
+  precision?: Precision;
   required?: boolean;
 }>;
 
@@ -357,7 +369,7 @@ export function watchEvents(judged: Judged, time: string, isMissing: (config: Re
     for (const [id, reference] of now) {
       const previous = old.get(id);
       if (previous && previous.changedAt === reference.changedAt) continue;
-      events.push({ type: 'Stale', time, workload, config: reference.config, key: reference.key, pods: after!.stalePods, protectedBy: reference.protectedBy, changedAt: reference.changedAt });
+      events.push({ type: 'Stale', time, workload, config: reference.config, key: reference.key, pods: after!.stalePods, protectedBy: reference.protectedBy, changedAt: reference.changedAt, precision: reference.precision });
     }
     for (const [id, reference] of old) {
       // Gone from the stale list because it is missing now: the Missing event says so.

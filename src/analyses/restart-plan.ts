@@ -5,6 +5,7 @@ import { isRecord, type K8sObject } from '../model/object.js';
 import { parseRef, type Ref } from '../model/refs.js';
 import { workloadKindOf, type RestartMethod } from '../extract/workload-kinds.js';
 import type { AuditResult } from './audit.js';
+import type { Precision } from './managed-fields.js';
 
 export type RestartReason = Readonly<{ config: Ref; key: string | null; changedAt: string | null }>;
 
@@ -47,10 +48,24 @@ export type PlanOptions = Readonly<{
   deletePodsOnDeleteStrategy: boolean;
   force: boolean;
   exclude: readonly string[];
+  /** restart only workloads with an exact or key-precise stale entry */
+  exactOnly?: boolean;
 }>;
 
 /** What a workload needs a restart for: stale configs (--affected) or one config (--uses). */
-export type RestartTarget = Readonly<{ workload: Ref; why: readonly RestartReason[]; stalePods: number; pods: number; protectedBy: ProtectedBy | null; protectionFailed?: boolean }>;
+export type RestartTarget = Readonly<{
+  workload: Ref;
+  why: readonly RestartReason[];
+  stalePods: number;
+  pods: number;
+  protectedBy: ProtectedBy | null;
+  protectionFailed?: boolean;
+  /** how sure each stale entry is (DESIGN.md section 2); absent for --uses targets */
+  precisions?: readonly Precision[];
+}>;
+
+/** Evidence that a value changed: by values, or a time that only this key could move. */
+const SURE: ReadonlySet<Precision> = new Set(['exact', 'key']);
 
 export function targetsFromAudit(audit: AuditResult): RestartTarget[] {
   return audit.staleWorkloads.map((workload) => ({
@@ -60,6 +75,7 @@ export function targetsFromAudit(audit: AuditResult): RestartTarget[] {
     pods: workload.pods,
     protectedBy: workload.protectedBy,
     protectionFailed: workload.protectionFailed,
+    precisions: workload.changes.map((change) => change.precision),
   }));
 }
 
@@ -137,6 +153,8 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
     if (isExcluded(target.workload, options.exclude)) return skip('excluded with --exclude');
     if (!object || !row) return skip(`${parseRef(target.workload).kind} is not in the source: restart its owner or delete the pods`);
     if (row.restart === 'none') return skip(row.reason);
+    const unsure = target.precisions !== undefined && target.precisions.length > 0 && !target.precisions.some((precision) => SURE.has(precision));
+    if (unsure && options.exactOnly) return skip(`no exact or key-precise evidence (${[...new Set(target.precisions)].join(', ')} only): it may hold current values (--exact-only)`);
     if (target.protectedBy && !options.includeProtected && !target.protectionFailed) return skip(`${target.protectedBy} already restarts it on change (--include-protected to restart anyway)`);
     if (spec(object).paused === true) return skip('the Deployment is paused: a restart would wait until it is resumed');
     if (spec(object).replicas === 0) return skip('0 replicas: nothing runs');
@@ -147,7 +165,11 @@ export function planRestart(built: BuiltGraph, audit: AuditResult, targets: read
       const pods = (audit.runningByWorkload.get(target.workload) ?? []).map((pod) => pod.pod);
       return { ...base, method: 'delete-pods', action: 'restart', note: '', podsToDelete: pods };
     }
-    return { ...base, action: 'restart', note: target.protectionFailed ? `protection failed: ${target.protectedBy} has not restarted it since the change` : '' };
+    const notes = [
+      target.protectionFailed ? `protection failed: ${target.protectedBy} has not restarted it since the change` : '',
+      unsure ? 'may hold current values: only a manager\'s clock moved (--exact-only skips it)' : '',
+    ].filter(Boolean);
+    return { ...base, action: 'restart', note: notes.join('; ') };
   });
   return { entries: entries.sort((a, b) => compareStrings(a.workload, b.workload)) };
 }

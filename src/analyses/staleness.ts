@@ -76,7 +76,7 @@ function podReferences(pod: K8sObject): Reference[] {
  * the container started. Live mounts are never stale, only "syncing" inside the sync period.
  */
 /** What judging a pod needs to look up: a built graph's index, or the live state of `kstale watch`. */
-export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloaders'>;
+export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloaders' | 'timeline'>;
 
 export function findStale(pods: readonly K8sObject[], index: StalenessLookup, options: StalenessOptions): StalenessResult {
   const stale: StaleEntry[] = [];
@@ -117,8 +117,11 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
       const object = index.declarations.get(reference.config)?.[0];
       if (!config || !object) continue;
       const startedAt = reference.containerType && reference.container ? starts.get(`${reference.containerType}/${reference.container}`) : undefined;
-      const change = changeTimeOf(reference.config, object.raw, reference.key);
-      if (!startedAt || !change || !isAfter(change.time, startedAt)) continue;
+      if (!startedAt) continue;
+      // By values where a timeline knows them; otherwise by managedFields' clock.
+      const exact = index.timeline?.judge(reference.config, reference.key, startedAt, object.raw);
+      const change = exact ? (exact.stale ? { time: exact.changedAt, precision: 'exact' as const } : undefined) : changeTimeOf(reference.config, object.raw, reference.key);
+      if (!change || (!exact && !isAfter(change.time, startedAt))) continue;
       const entry: StaleEntry = {
         pod: podRef,
         workload,

@@ -9,6 +9,8 @@ import { loadKustomization } from '../sources/manifests/render.js';
 import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import { clusterReloaders } from './reloaders.js';
+import { loadTimeline, timelineChoiceOf } from './timeline.js';
+import type { TimelineLookup } from '../model/timeline.js';
 import { annotatedForNoReloader, reloadersDeclaredIn, type ReloaderSettings } from '../extract/reloader.js';
 import type { CliIo } from './io.js';
 import { clusterTargetOf, type SourceOptions } from './options.js';
@@ -30,6 +32,8 @@ export type LoadedSource = {
   /** whether a cluster's Reloaders were found (known) or could not be read (unknown, with the reason); files: assumed */
   reloaderStatus: 'known' | 'unknown' | 'assumed';
   reloaderUnknownBecause?: string;
+  /** the value timeline read back from the cluster, when there is one */
+  timeline?: TimelineLookup;
 };
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -78,13 +82,16 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
   });
   const forbiddenKinds = new Set(read.forbidden.map((entry) => entry.kind).filter((kind) => forbiddenEverywhere(read, kind)));
   const found = await clusterReloaders(connection.client, read.namespaces, read.objects);
+  const timeline = await loadTimeline(connection.client, timelineChoiceOf(options.timeline));
+  const timelineInfo = timeline.loaded ? { configMap: `${timeline.loaded.location.namespace}/${timeline.loaded.location.name}`, begins: timeline.loaded.timeline.begins, savedAt: timeline.loaded.timeline.savedAt } : undefined;
   return {
     objects: read.objects,
-    problems: [...read.problems, ...found.problems],
+    problems: [...read.problems, ...found.problems, ...timeline.problems],
+    ...(timeline.loaded ? { timeline: timeline.loaded.timeline } : {}),
     reloaders: found.reloaders,
     reloaderStatus: found.unknownBecause ? 'unknown' : 'known',
     reloaderUnknownBecause: found.unknownBecause,
-    source: { type: 'cluster', context: connection.context, now },
+    source: { type: 'cluster', context: connection.context, now, ...(timelineInfo ? { timeline: timelineInfo } : {}) },
     client: connection.client,
     namespace: options.namespace ?? connection.namespace,
     unreadConfigs: read.unreadConfigs,
@@ -125,7 +132,7 @@ export async function loadGraph(options: SourceOptions, io: CliIo, now: string, 
   reportProblems(loaded.problems, io);
   ensureSomethingRead(loaded);
   if (needs) ensureNeedsRead(loaded, needs, options);
-  const built = buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused, reloaders: loaded.reloaders });
+  const built = buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused, reloaders: loaded.reloaders, ...(loaded.timeline ? { timeline: loaded.timeline } : {}) });
   const orphaned = loaded.reloaderStatus === 'assumed' ? undefined : annotatedForNoReloader(built.index, loaded.reloaders, loaded.reloaderUnknownBecause);
   if (orphaned) reportProblems([orphaned], io);
   return { loaded, built };

@@ -23,6 +23,8 @@ export type SourceOptions = {
   now?: string;
   requestTimeout: string;
   secretKeys?: boolean;
+  /** --timeline NS/NAME, or false for --no-timeline */
+  timeline?: string | false;
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -42,6 +44,8 @@ export function addSourceOptions(command: Command, formats: readonly string[]): 
     .option('--kubeconfig <path>', 'kubeconfig file (live cluster)')
     .option('--request-timeout <duration>', 'give up on an API request after this long (live cluster; 0: never)', '30s')
     .option('--secret-keys', 'read whole Secrets to learn their key names (needs get/list secrets; values are dropped at once)')
+    .option('--timeline <ns/name>', 'the value timeline kept by kstale watch --timeline (live cluster; default: kstale/kstale-timeline when readable)')
+    .option('--no-timeline', 'judge staleness by managedFields only, ignoring any value timeline')
     .addOption(new Option('-o, --output <format>', `output format: ${formats.join('|')}`).default('table'))
     .option('--no-color', 'never colour the output (also NO_COLOR=1)')
     .option('--now <time>', 'the current time, RFC 3339 (reproducible output)')

@@ -1,6 +1,7 @@
 import { asArray, asString, isRecord, type K8sObject } from '../model/object.js';
 import type { ConfigNode, Graph, Reference, SourceInfo, WorkloadNode } from '../model/graph.js';
 import { makeRef, type Ref } from '../model/refs.js';
+import type { TimelineLookup } from '../model/timeline.js';
 import { configFromObject } from '../extract/configs.js';
 import type { UnnamedReference } from '../extract/pod-spec.js';
 import { imagePullSecretReference } from '../extract/pod-spec.js';
@@ -31,6 +32,7 @@ export type GraphIndex = Readonly<{
   objects: readonly K8sObject[];
   /** the Reloaders that protection assumed run (empty: none) */
   reloaders: readonly ReloaderSettings[];
+  timeline?: TimelineLookup;
 }>;
 
 export type BuiltGraph = Readonly<{ graph: Graph; index: GraphIndex }>;
@@ -89,6 +91,8 @@ export type BuildOptions = Readonly<{
   unused?: boolean;
   /** the Reloaders that run, with their options (empty: none). Default: one with default options (files). */
   reloaders?: readonly ReloaderSettings[];
+  /** a value timeline that judges staleness by values where it can (DESIGN.md section 2) */
+  timeline?: TimelineLookup;
 }>;
 
 export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, options: BuildOptions = {}): BuiltGraph {
@@ -148,6 +152,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
     unnamed,
     objects,
     reloaders,
+    ...(options.timeline ? { timeline: options.timeline } : {}),
   };
   return { graph, index };
 }

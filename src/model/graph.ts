@@ -67,6 +67,8 @@ export type SourceInfo = Readonly<{
   paths?: readonly string[];
   context?: string;
   now: string;
+  /** the value timeline that judged staleness by values, where one was read (DESIGN.md section 2) */
+  timeline?: Readonly<{ configMap: string; begins: string; savedAt: string }>;
 }>;
 
 /** The reference graph with its derived facts; `-o json` prints exactly these fields. */

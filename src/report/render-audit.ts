@@ -17,8 +17,16 @@ export function auditSummary(result: AuditResult): string {
     `${count(required, 'missing config or key', 'missing configs or keys')}${optional > 0 ? ` (+${optional} optional)` : ''}; ` +
     `${count(result.unprotected.length, 'restart-needed reference')} unprotected` +
     (ignored > 0 ? `\n${count(ignored, 'pod')} not audited (${counts.pending} pending, ${counts.terminating} terminating, ${counts.finished} finished)` : '') +
-    `\nchange times: ${PRECISIONS.map((precision) => `${result.precision[precision]} ${precision}`).join(', ')}`
+    `\nchange times: ${PRECISIONS.map((precision) => `${result.precision[precision]} ${precision}`).join(', ')}` +
+    timelineLine(result)
   );
+}
+
+/** Whether a value timeline judged by values, and what it covers. */
+function timelineLine(result: AuditResult): string {
+  const timeline = result.graph.source.timeline;
+  if (!timeline) return result.graph.source.type === 'cluster' ? '\nvalue timeline: none (kstale watch --timeline NS/NAME keeps one): staleness by managedFields' : '';
+  return `\nvalue timeline ${timeline.configMap}: begins ${timeline.begins}, saved ${timeline.savedAt}; containers it covers are judged by values (exact), the rest by managedFields`;
 }
 
 function staleTable(result: AuditResult, options: RenderOptions): string {

@@ -5,8 +5,8 @@ import { painter, type RenderOptions } from './options.js';
 
 /** `-o json`: one `kstale/v1` WatchEvent per line. */
 export function watchEventJson(event: WatchEvent, context?: string): string {
-  const { type, time, workload, config, key, pods, protectedBy, changedAt, required } = event;
-  return `${JSON.stringify({ apiVersion: 'kstale/v1', kind: 'WatchEvent', ...(context !== undefined ? { context } : {}), type, time, workload, config, key, pods, protectedBy, ...(changedAt ? { changedAt } : {}), ...(required !== undefined ? { required } : {}) })}\n`;
+  const { type, time, workload, config, key, pods, protectedBy, changedAt, precision, required } = event;
+  return `${JSON.stringify({ apiVersion: 'kstale/v1', kind: 'WatchEvent', ...(context !== undefined ? { context } : {}), type, time, workload, config, key, pods, protectedBy, ...(changedAt ? { changedAt } : {}), ...(precision ? { precision } : {}), ...(required !== undefined ? { required } : {}) })}\n`;
 }
 
 function configName(event: WatchEvent): string {
@@ -22,7 +22,7 @@ export function watchEventLine(event: WatchEvent, options: RenderOptions): strin
   const hold = (n: number) => `${pods(n)} ${n === 1 ? 'holds' : 'hold'}`;
   switch (event.type) {
     case 'Stale':
-      return `${event.time}  ${paint.yellow('Stale  ')}  ${who}: ${configName(event)} changed ${event.changedAt}; ${hold(event.pods)} the old value; ${event.protectedBy ? `${event.protectedBy} restarts it` : paint.red('nothing restarts it')}\n`;
+      return `${event.time}  ${paint.yellow('Stale  ')}  ${who}: ${configName(event)} changed ${event.changedAt}${event.precision && event.precision !== 'key' && event.precision !== 'exact' ? ` (${event.precision} precision)` : ''}; ${hold(event.pods)} the old value; ${event.protectedBy ? `${event.protectedBy} restarts it` : paint.red('nothing restarts it')}\n`;
     case 'Fresh':
       return `${event.time}  ${paint.green('Fresh  ')}  ${who}: ${configName(event)} is current in every running pod (${pods(event.pods)} running)\n`;
     case 'Missing':

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { isRecord, type RawObject } from '../model/object.js';
 
 /* What every source does with config values: Secrets keep key names only, and commands that
@@ -28,7 +28,13 @@ export function dropConfigMapValues(item: Record<string, unknown>): RawObject {
   return item;
 }
 
-const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+/*
+ * Digests are keyed with a secret made when the process starts and never written anywhere: equal
+ * values give equal digests inside one run, and no digest can be tested against a guessed value
+ * outside it (no unkeyed hash of a Secret value exists anywhere).
+ */
+const PROCESS_KEY = randomBytes(32);
+const digest = (bytes: Buffer) => createHmac('sha256', PROCESS_KEY).update(bytes).digest('base64');
 
 /** Digests of a config's values by key, from the raw object before Secret values are dropped. */
 export function valueDigestsOf(raw: Record<string, unknown>): Map<string, string> {

@@ -81,7 +81,8 @@ describe('[E] live cluster source against the fake API server', () => {
 
   it('without -n the context namespace is read; -n reads one namespace; -A reads cluster-wide lists', async () => {
     // Finding Reloader looks cluster-wide for its meta-info ConfigMap and reads its Deployment.
-    const isReloaderDiscovery = (request: { path: string; query: Record<string, string> }) => request.query.labelSelector === 'reloader.stakater.com/meta-info=reloader' || request.path.startsWith('/apis/apps/v1/namespaces/reloader/');
+    // and reads the value timeline ConfigMap where kstale watch keeps it (kstale/kstale-timeline).
+    const isReloaderDiscovery = (request: { path: string; query: Record<string, string> }) => request.query.labelSelector === 'reloader.stakater.com/meta-info=reloader' || request.path.startsWith('/apis/apps/v1/namespaces/reloader/') || request.path === '/api/v1/namespaces/kstale/configmaps/kstale-timeline';
     const lists = () => server.requests.filter((request) => request.path !== '/version' && request.path !== '/apis' && !isReloaderDiscovery(request));
     server.requests.length = 0;
     await cli(['graph']);

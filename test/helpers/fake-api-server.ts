@@ -41,6 +41,57 @@ const GZIP_THRESHOLD_BYTES = 128 * 1024;
  * scoping, PartialObjectMetadataList on Accept, 403 per resource, 404 for groups not served,
  * injected 429/5xx/slow answers, and a log of every request.
  */
+/** Leaf fields a manager can own in a ConfigMap or Secret, as fieldsV1 paths, with their values. */
+function ownableFields(object: Item): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const map of ['data', 'binaryData', 'stringData']) for (const [key, value] of Object.entries(object[map] ?? {})) fields.set(`f:${map}\u0000f:${key}`, JSON.stringify(value));
+  for (const map of ['labels', 'annotations']) for (const [key, value] of Object.entries(object.metadata?.[map] ?? {})) fields.set(`f:metadata\u0000f:${map}\u0000f:${key}`, JSON.stringify(value));
+  return fields;
+}
+
+function toFieldsV1(paths: Iterable<string>): Item {
+  const root: Item = {};
+  for (const path of paths) {
+    let node = root;
+    for (const step of path.split('\u0000')) node = node[step] ??= {};
+  }
+  return root;
+}
+
+function fromFieldsV1(node: Item, prefix = ''): string[] {
+  return Object.entries(node ?? {}).flatMap(([key, child]) => {
+    if (key === '.') return [];
+    const path = prefix ? `${prefix}\u0000${key}` : key;
+    return child && typeof child === 'object' && Object.keys(child).some((k) => k !== '.') ? fromFieldsV1(child as Item, path) : [path];
+  });
+}
+
+/**
+ * managedFields as kube-apiserver (1.25+) keeps them for an Update: the fields this write adds or
+ * changes move to the writing manager's entry (taken from other Update managers), removed fields
+ * leave every entry, and the entry's time moves to now when the write changed any field it owns.
+ * An entry left owning nothing is dropped.
+ */
+export function trackManagedFields(before: Item, after: Item, manager: string, now: string): void {
+  const old = ownableFields(before);
+  const next = ownableFields(after);
+  const changed = [...next].filter(([path, value]) => old.get(path) !== value).map(([path]) => path);
+  const entries: { manager: string; operation: string; apiVersion: string; time: string; fieldsType: string; fieldsV1: Item; subresource?: string }[] = structuredClone(before.metadata?.managedFields ?? []);
+  const owned = entries.map((entry) => new Set(fromFieldsV1(entry.fieldsV1).filter((path) => next.has(path) && !(entry.manager !== manager && changed.includes(path)))));
+  let index = entries.findIndex((entry) => entry.manager === manager && entry.operation === 'Update' && !entry.subresource);
+  if (index < 0 && changed.length > 0) {
+    entries.push({ manager, operation: 'Update', apiVersion: 'v1', time: now, fieldsType: 'FieldsV1', fieldsV1: {} });
+    owned.push(new Set());
+    index = entries.length - 1;
+  }
+  if (index >= 0) {
+    for (const path of changed) owned[index]!.add(path);
+    if (changed.length > 0) entries[index]!.time = now;
+  }
+  const kept = entries.map((entry, position) => ({ ...entry, fieldsV1: toFieldsV1(owned[position]!) })).filter((_, position) => owned[position]!.size > 0);
+  after.metadata = { ...after.metadata, managedFields: kept };
+}
+
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly failures: InjectedFailure[] = [];
@@ -60,6 +111,8 @@ export class FakeApiServer {
   version = { major: '1', minor: '31', gitVersion: 'v1.31.0' };
   /** workloads (by name) whose rollout never finishes after a restart */
   readonly stuckRollouts = new Set<string>();
+  /** the server's clock for managedFields times of writes through the API (PUT, PATCH) */
+  clock = '2026-11-24T16:00:00Z';
   /** workloads (by name) whose new pods cannot start, with the kubelet's waiting reason (CrashLoopBackOff…) */
   readonly failingRollouts = new Map<string, string>();
   /** the start time given to pods that a restart recreates */
@@ -210,6 +263,7 @@ export class FakeApiServer {
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if (recorded.method === 'GET' && !route.name) return this.list(route, url, request, send, response);
+    if (recorded.method === 'POST' && !route.name) return this.create(route, recorded, send);
     if (route.name) return this.single(route as typeof route & { name: string }, recorded, send);
     return send(405, status(405, 'MethodNotAllowed', `${recorded.method} is not supported by the fake server`));
   }
@@ -358,16 +412,38 @@ export class FakeApiServer {
       if (route.kind === 'Pod') this.add(this.restarted(object)); // its controller makes it again
       return send(200, status(200, 'Success', 'deleted').replace('"Failure"', '"Success"'));
     }
+    if (request.method === 'PUT') {
+      const replacement = JSON.parse(request.body) as Item;
+      if (replacement.metadata?.resourceVersion !== object.metadata?.resourceVersion) return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${route.plural} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`));
+      replacement.kind = route.kind;
+      replacement.apiVersion = object.apiVersion;
+      if (route.kind === 'ConfigMap' || route.kind === 'Secret') trackManagedFields(object, replacement, request.query.fieldManager ?? 'fake-client', this.clock);
+      this.update(replacement);
+      return send(200, JSON.stringify(this.find(route.kind, route.namespace, route.name)));
+    }
     if (request.method === 'PATCH') {
       const contentType = String(request.headers['content-type'] ?? '');
       if (!/^application\/(strategic-merge-patch|merge-patch)\+json/.test(contentType)) return send(415, status(415, 'UnsupportedMediaType', `the fake server expects a merge patch, not ${contentType}`));
       const before = JSON.stringify(object.spec?.template ?? object.spec?.restartAt ?? null);
+      const previous = structuredClone(object);
       mergeInto(object, JSON.parse(request.body));
+      if (route.kind === 'ConfigMap' || route.kind === 'Secret') trackManagedFields(previous, object, request.query.fieldManager ?? 'kubectl-patch', this.clock);
       if (JSON.stringify(object.spec?.template ?? object.spec?.restartAt ?? null) !== before) this.rollOut(object);
       this.changed('MODIFIED', object);
       return send(200, JSON.stringify(object));
     }
     send(405, status(405, 'MethodNotAllowed', `${request.method} is not supported`));
+  }
+
+  /** POST to a collection: 409 AlreadyExists when the name is taken, as the real server answers. */
+  private create(route: { kind: string; plural: string; namespace: string | null }, request: RecordedRequest, send: (code: number, body: string) => void): void {
+    if (this.forbidden.has(`create:${route.plural}`)) return send(403, status(403, 'Forbidden', `${route.plural} is forbidden: User "tester" cannot create resource "${route.plural}" in the namespace "${route.namespace}"`));
+    const object = JSON.parse(request.body) as Item;
+    object.kind = route.kind;
+    object.metadata = { ...object.metadata, namespace: route.namespace ?? object.metadata?.namespace, creationTimestamp: object.metadata?.creationTimestamp ?? '2026-11-24T16:00:00Z' };
+    if (this.find(route.kind, object.metadata.namespace, object.metadata.name)) return send(409, status(409, 'AlreadyExists', `${route.plural} "${object.metadata.name}" already exists`));
+    this.add(object);
+    send(201, JSON.stringify(this.find(route.kind, object.metadata.namespace, object.metadata.name)));
   }
 
   private restarted(pod: Item): Item {

@@ -23,6 +23,7 @@ type RestartOptions = SourceOptions & {
   exclude: string[];
   includeProtected?: boolean;
   protectionGrace: string;
+  exactOnly?: boolean;
   deletePodsOnDeleteStrategy?: boolean;
   force?: boolean;
   dryRun?: boolean;
@@ -59,6 +60,7 @@ function planFor(built: BuiltGraph, loaded: LoadedSource, options: RestartOption
     includeProtected: Boolean(options.includeProtected),
     deletePodsOnDeleteStrategy: Boolean(options.deletePodsOnDeleteStrategy),
     force: Boolean(options.force),
+    exactOnly: Boolean(options.exactOnly),
     exclude: options.exclude,
   });
 }
@@ -71,6 +73,7 @@ export function restartCommand(io: CliIo, setExitCode: (code: number) => void): 
     .option('--key <key>', 'with --uses: only workloads that read this key (or the whole config)')
     .option('--exclude <kind/name>', 'never restart this workload (repeatable)', collect, [])
     .option('--include-protected', 'also restart workloads that Reloader, wave or a checksum already restart')
+    .option('--exact-only', 'restart only workloads whose staleness is sure: judged by values (a timeline) or by a time only that key could move')
     .option('--protection-grace <duration>', 'a protected workload still stale this long after a change is restarted too (its protector missed it)', '5m')
     .option('--delete-pods-on-delete-strategy', 'for updateStrategy OnDelete, delete the stale pods so they are recreated')
     .option('--force', 'restart even when a required config or key is missing (it will crash-loop)')

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { clusterReloaders } from '../reloaders.js';
+import { startTimeline } from '../timeline.js';
 import { descriptionOf } from './catalog.js';
 import { isKstaleError, KstaleError } from '../../model/errors.js';
 import { configScope } from '../../model/refs.js';
@@ -21,6 +22,7 @@ type WatchCommandOptions = SourceOptions & {
   maxParallel: string;
   exclude: string[];
   annotate?: boolean;
+  secretValues?: boolean;
 };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -37,6 +39,7 @@ export function watchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--max-parallel <n>', 'with --restart-after: workloads restarted at the same time', '1')
     .option('--exclude <kind/name>', 'with --restart-after: never restart this workload (repeatable)', collect, [])
     .option('--annotate', 'with --restart-after: also set kstale.io/restarted-for on the pod template')
+    .option('--secret-values', 'judge Secrets by their values too (needs get/list/watch secrets; values are hashed with a key that lives only in this process, then dropped)')
     .addHelpText('after', `
 Lists every resource kstale reads, then watches it from the list's resourceVersion (bookmarks,
 relist on 410 Gone, reconnect with backoff). Prints the current state once, then one line per
@@ -83,6 +86,9 @@ Examples:
       const waitingForList = new Set(watched.map((entry) => key(entry.resource.plural, entry.namespace)));
       const disconnected = new Set(waitingForList);
       const state = new LiveState();
+      // Judged by values: a timeline of every watched key, kept (with --timeline) in a ConfigMap.
+      const values = await startTimeline(connection.client, options, now(), contextIo);
+      state.timeline = values.timeline;
       // Found once at the start: a Reloader installed or removed during the watch is seen at the next start.
       const found = await clusterReloaders(connection.client, namespaces, []);
       state.reloaders = found.reloaders;
@@ -110,13 +116,16 @@ Examples:
         run: async (metrics: Awaited<ReturnType<typeof createWatchMetrics>>) => {
           const restarter = restartAfterMs === undefined ? undefined : startRestarter(restartAfterMs, connection, state, () => synced, contextIo);
           try {
-            await watchCluster(connection.client, watched, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), signal: controller.signal, watchSeconds }, {
+            const readSecrets = Boolean(options.secretKeys || options.secretValues);
+            await watchCluster(connection.client, watched, { namespaces, selector: options.selector, secretKeys: readSecrets, valueDigests: options.secretValues ? 'configmaps-and-secrets' : 'configmaps', signal: controller.signal, watchSeconds }, {
               reset: (resource, namespace, objects) => {
+                for (const object of objects) values.observe('MODIFIED', object, now());
                 const touched = state.reset(resource.kind, namespace, objects);
                 if (synced) emit(state.judge(touched, stalenessOptions()));
               },
               change: (type, resource, object) => {
                 metrics.event(resource.plural, io.clock().getTime(), connection.context);
+                values.observe(type, object, now());
                 const touched = state.apply(type, object);
                 if (synced) emit(state.judge(touched, stalenessOptions()));
               },
@@ -144,6 +153,7 @@ Examples:
             });
           } finally {
             if (restarter) await restarter.stop();
+            await values.stop(now(), disconnected.size === 0);
           }
         },
       };
@@ -196,7 +206,7 @@ Examples:
             import('../../analyses/restart-plan.js'),
             import('../../actions/restart.js'),
           ]);
-          const built = buildGraph(state.allObjects(), { type: 'cluster', context: connection.context, now: now() }, { unreadConfigs: state.unreadConfigs });
+          const built = buildGraph(state.allObjects(), { type: 'cluster', context: connection.context, now: now() }, { unreadConfigs: state.unreadConfigs, reloaders: state.reloaders, ...(state.timeline ? { timeline: state.timeline } : {}) });
           const audit = auditCluster(built, { now: now(), syncPeriodMs });
           const targets = targetsFromAudit(audit).filter((target) => due.includes(target.workload));
           const plan = planRestart(built, audit, targets, { includeProtected: false, deletePodsOnDeleteStrategy: false, force: false, exclude: options.exclude });

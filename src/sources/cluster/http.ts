@@ -31,7 +31,7 @@ export type ClusterClient = Readonly<{
    * aborts, or nothing arrives for `idleMs`.
    */
   stream: (path: string, accept: string | undefined, onLine: (line: string) => void, options: { signal: AbortSignal; idleMs: number }) => Promise<StreamEnd>;
-  send: (method: 'PATCH' | 'POST' | 'DELETE', path: string, body: string, contentType: string) => Promise<ClusterResponse>;
+  send: (method: 'PATCH' | 'POST' | 'PUT' | 'DELETE', path: string, body: string, contentType: string) => Promise<ClusterResponse>;
   context: string;
   server: string;
 }>;

@@ -20,15 +20,18 @@ export type ClusterReadOptions = Readonly<{
   pageSize?: number;
   /** keep digests of config values before they are dropped (impact --against-cluster) */
   digestValues?: boolean;
+  /** keep digests of values (not templates) for a value timeline: ConfigMaps, or Secrets too (watch --secret-values) */
+  valueDigests?: 'configmaps' | 'configmaps-and-secrets';
 }>;
 
-function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean): K8sObject {
+function toObject(resource: ClusterResource, version: string, item: Record<string, unknown>, metadataOnly: boolean, digestValues: boolean, valueDigests?: ClusterReadOptions['valueDigests']): K8sObject {
   const metadata = isRecord(item.metadata) ? item.metadata : {};
   const apiVersion = apiVersionOf(resource, version);
   const isConfig = resource.kind === 'ConfigMap' || resource.kind === 'Secret';
-  const valueDigests = digestValues && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
+  const wanted = digestValues || valueDigests === 'configmaps-and-secrets' || (valueDigests === 'configmaps' && resource.kind === 'ConfigMap');
+  const digests = wanted && isConfig && !metadataOnly ? valueDigestsOf({ ...item, kind: resource.kind }) : undefined;
   const raw: RawObject = metadataOnly ? { apiVersion, kind: 'Secret', metadata, [METADATA_ONLY_MARK]: true } : slimObject({ apiVersion, kind: resource.kind, ...item }, { keepTemplates: digestValues });
-  return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(valueDigests ? { valueDigests } : {}) };
+  return { apiVersion, kind: resource.kind, namespace: String(metadata.namespace ?? ''), name: String(metadata.name ?? ''), raw, origin: null, ...(digests ? { valueDigests: digests } : {}) };
 }
 
 type Task = () => Promise<void>;
@@ -66,9 +69,9 @@ export function readsMetadataOnly(resource: ClusterResource, options: Pick<Clust
 }
 
 /** One listed (or watched) item as kstale keeps it: an owned ReplicaSet as metadata, a bare one read whole. */
-export async function keptObject(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>, options: Pick<ClusterReadOptions, 'secretKeys' | 'digestValues'>): Promise<K8sObject> {
+export async function keptObject(client: ClusterClient, resource: ClusterResource, version: string, item: Record<string, unknown>, options: Pick<ClusterReadOptions, 'secretKeys' | 'digestValues' | 'valueDigests'>): Promise<K8sObject> {
   const whole = resource.ownersOnly && !hasController(item) ? await getWhole(client, resource, version, item) : item;
-  return toObject(resource, version, whole, readsMetadataOnly(resource, options).secret, Boolean(options.digestValues));
+  return toObject(resource, version, whole, readsMetadataOnly(resource, options).secret, Boolean(options.digestValues), options.valueDigests);
 }
 
 /**

@@ -109,8 +109,10 @@ describe('[U] manifest source', () => {
 
   it('drops ConfigMap and Secret values once their digests are taken, even for an object a YAML alias brings twice', () => {
     const text = 'apiVersion: v1\nkind: List\nitems:\n- &cm\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: hello}\n- *cm\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: s}\n  stringData: {password: hunter2}\n';
-    const hello = createHash('sha256').update('hello').digest('base64');
+    const unkeyed = createHash('sha256').update('hello').digest('base64');
     const { objects } = loadManifestTexts([{ name: 'x.yaml', text }], { defaultNamespace: 'default', digestValues: true });
+    const hello = objects[0]!.valueDigests?.get('k');
+    assert.ok(hello && hello !== unkeyed, 'digests are keyed with a secret of this process: no unkeyed hash of a value exists');
     assert.deepEqual(
       objects.map((object) => [object.name, object.raw.data ?? object.raw.stringData, object.valueDigests?.get('k') ?? object.valueDigests?.has('password')]),
       [
