@@ -8,7 +8,14 @@ export type InstallOptions = Readonly<{
   prometheusRule: boolean;
   /** run `kstale watch --restart-after` with this duration, and grant what it writes */
   restartAfter?: string;
+  /** keep the value timeline in this ConfigMap of the namespace (kstale watch --timeline), and grant what that writes */
+  timeline?: string;
+  /** print the Namespace too (the default: a fresh cluster has none) */
+  createNamespace: boolean;
 }>;
+
+/** The shards a timeline may grow to (NAME, NAME-1 …): RBAC names each one. */
+const TIMELINE_SHARDS = 5;
 
 const NAME = 'kstale';
 const LABELS = { 'app.kubernetes.io/name': 'kstale', 'app.kubernetes.io/component': 'watch' };
@@ -47,8 +54,20 @@ export function installManifests(options: InstallOptions): string {
     },
   ];
   const restartArgs = options.restartAfter ? ['--restart-after', options.restartAfter, '--yes'] : [];
+  const timelineArgs = options.timeline ? ['--timeline', `${namespace}/${options.timeline}`] : [];
+  const timelineNames = options.timeline ? [options.timeline, ...Array.from({ length: TIMELINE_SHARDS - 1 }, (_, index) => `${options.timeline}-${index + 1}`)] : [];
   const objects: Record<string, unknown>[] = [
+    ...(options.createNamespace ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: LABELS } }] : []),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME) },
+    // The value timeline: one ConfigMap (and its shards) in kstale's own namespace. RBAC cannot name
+    // an object for create, so create is granted on ConfigMaps of this namespace only.
+    ...(options.timeline ? [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(`${NAME}-timeline`), rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: timelineNames, verbs: ['get', 'update'] },
+      ] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(`${NAME}-timeline`), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${NAME}-timeline` }, subjects: [{ kind: 'ServiceAccount', name: NAME, namespace }] },
+    ] : []),
     ...role(`${NAME}-watch`, readRules(options.secrets)),
     // What `kubectl rollout restart` needs: the patch, and get to re-read after a 409.
     ...(options.restartAfter ? role(`${NAME}-restart`, [
@@ -71,7 +90,7 @@ export function installManifests(options: InstallOptions): string {
               {
                 name: 'kstale',
                 image: options.image,
-                args: ['watch', '-A', '--metrics-addr', `:${METRICS_PORT}`, '-o', 'json', ...restartArgs],
+                args: ['watch', '-A', '--metrics-addr', `:${METRICS_PORT}`, '-o', 'json', ...timelineArgs, ...restartArgs],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 20 },
@@ -126,5 +145,5 @@ export function installManifests(options: InstallOptions): string {
       },
     });
   }
-  return objects.map((object) => `---\n${yaml.dump(object, { lineWidth: -1, noRefs: true })}`).join('');
+  return objects.map((object) => `---\n${object.kind === 'PrometheusRule' ? '# needs the PrometheusRule CRD of prometheus-operator: without it, apply the rest (drop --prometheus-rule)\n' : ''}${yaml.dump(object, { lineWidth: -1, noRefs: true })}`).join('');
 }

@@ -3,7 +3,7 @@ import { descriptionOf } from './catalog.js';
 import type { CliIo } from '../io.js';
 import { parseDuration } from '../options.js';
 
-type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean; restart?: boolean; restartAfter?: string };
+type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean; restart?: boolean; restartAfter?: string; timeline?: boolean | string; namespaceObject: boolean };
 
 export function installCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('install')
@@ -14,6 +14,8 @@ export function installCommand(io: CliIo, setExitCode: (code: number) => void): 
     .option('--prometheus-rule', 'also print a PrometheusRule (prometheus-operator) with the alerts')
     .option('--restart', 'run the safe auto-restart (kstale watch --restart-after 30m --yes) and grant get/patch on the workloads it restarts')
     .option('--restart-after <duration>', 'the same with another duration (implies --restart)')
+    .option('--timeline [name]', 'keep the value timeline (exact staleness) in this ConfigMap of the namespace (default kstale-timeline), and grant get/create/update on it')
+    .option('--no-namespace-object', 'do not print the Namespace (it exists already)')
     .addHelpText('after', `
 Prints YAML; it changes nothing. Examples:
   kstale install --image ghcr.io/example/kstale:0.1.0 | kubectl apply -f -
@@ -22,7 +24,8 @@ Prints YAML; it changes nothing. Examples:
       const { installManifests } = await import('../../report/install.js');
       const restartAfter = options.restartAfter ?? (options.restart ? '30m' : undefined);
       if (restartAfter !== undefined) parseDuration(restartAfter, '--restart-after');
-      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule), restartAfter }));
+      const timeline = options.timeline === true ? 'kstale-timeline' : options.timeline || undefined;
+      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule), restartAfter, timeline, createNamespace: options.namespaceObject }));
       setExitCode(0);
     });
 }

@@ -13,7 +13,7 @@ async function install(args: string[]): Promise<Manifest[]> {
 
 describe('[U] kstale install: the manifests that run kstale watch in a cluster', () => {
   it('ServiceAccount, a list+watch ClusterRole and its binding, a hardened Deployment, a Service', async () => {
-    const manifests = await install(['--image', 'registry.example/kstale:0.1.0', '-n', 'monitoring']);
+    const manifests = (await install(['--image', 'registry.example/kstale:0.1.0', '-n', 'monitoring'])).slice(1);
     assert.deepEqual(manifests.map((manifest) => `${manifest.kind}/${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`), [
       'ServiceAccount/monitoring/kstale',
       'ClusterRole//kstale-watch',
@@ -38,7 +38,7 @@ describe('[U] kstale install: the manifests that run kstale watch in a cluster',
   });
 
   it('--secrets none leaves Secrets out of the role; --prometheus-rule adds the alerts', async () => {
-    const manifests = await install(['--image', 'x', '--secrets', 'none', '--prometheus-rule']);
+    const manifests = await install(['--image', 'x', '--secrets', 'none', '--prometheus-rule', '--no-namespace-object']);
     assert.ok(!manifests[1]!.rules.some((rule: { resources: string[] }) => rule.resources.includes('secrets')));
     const rule = manifests.find((manifest) => manifest.kind === 'PrometheusRule')!;
     assert.deepEqual(rule.spec.groups[0].rules.map((entry: { alert: string }) => entry.alert), ['KstaleStaleConfig', 'KstaleMissingRequiredConfig']);
@@ -53,6 +53,26 @@ describe('[U] kstale install: the manifests that run kstale watch in a cluster',
     const container = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0];
     assert.deepEqual(container.args.slice(-3), ['--restart-after', '30m', '--yes']);
     assert.deepEqual((await install(['--image', 'x', '--restart-after', '2h'])).find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0].args.slice(-3), ['--restart-after', '2h', '--yes']);
+  });
+
+  it('on a fresh cluster: the Namespace comes first (--no-namespace-object leaves it out); the PrometheusRule says it needs its CRD', async () => {
+    const manifests = await install(['--image', 'x', '-n', 'tools']);
+    assert.deepEqual([manifests[0]!.kind, manifests[0]!.metadata.name], ['Namespace', 'tools']);
+    assert.ok(!(await install(['--image', 'x', '--no-namespace-object'])).some((manifest) => manifest.kind === 'Namespace'));
+    assert.match((await runCli(['install', '--image', 'x', '--prometheus-rule'])).stdout, /---\n# needs the PrometheusRule CRD of prometheus-operator[^\n]*\napiVersion: monitoring.coreos.com\/v1/);
+  });
+
+  it('--timeline keeps the value timeline in kstale\'s namespace: create there, get/update on its ConfigMaps by name, nothing else', async () => {
+    const manifests = await install(['--image', 'x', '--timeline']);
+    const role = manifests.find((manifest) => manifest.kind === 'Role' && manifest.metadata.name === 'kstale-timeline')!;
+    assert.equal(role.metadata.namespace, 'kstale');
+    assert.deepEqual(role.rules, [
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['kstale-timeline', 'kstale-timeline-1', 'kstale-timeline-2', 'kstale-timeline-3', 'kstale-timeline-4'], verbs: ['get', 'update'] },
+    ]);
+    assert.ok(manifests.some((manifest) => manifest.kind === 'RoleBinding' && manifest.metadata.name === 'kstale-timeline'));
+    const container = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0];
+    assert.deepEqual(container.args.slice(-2), ['--timeline', 'kstale/kstale-timeline']);
   });
 
   it('--image is required', async () => {
