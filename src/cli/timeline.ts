@@ -1,7 +1,7 @@
 import { ValueTimeline } from '../analyses/timeline.js';
 import { KstaleError } from '../model/errors.js';
 import type { Problem } from '../model/problem.js';
-import type { K8sObject } from '../model/object.js';
+import { metadataOf, type K8sObject } from '../model/object.js';
 import { makeRef } from '../model/refs.js';
 import type { CliIo } from './io.js';
 import type { ClusterClient } from '../sources/cluster/http.js';
@@ -84,6 +84,8 @@ export async function startTimeline(client: ClusterClient, options: { timeline?:
     timeline,
     observe: (type, object, now) => {
       if (object.kind !== 'ConfigMap' && object.kind !== 'Secret') return;
+      // The timeline's own ConfigMaps change at every save: following them would only feed the next save.
+      if (object.kind === 'ConfigMap' && metadataOf(object.raw).labels?.['kstale.io/timeline'] !== undefined) return;
       const ref = makeRef(object.kind, object.namespace, object.name);
       if (type === 'DELETED') timeline.observeDeleted(ref, now);
       else if (object.valueDigests) timeline.observe(ref, object.valueDigests, object.raw, now);
