@@ -52,6 +52,13 @@ function ownedLeaves(node: Record<string, unknown>, path: string, into: string[]
   }
 }
 
+/** The entry owns data keys and nothing else (no label, annotation or other field). */
+function ownsOnlyData(entry: ManagedEntry): boolean {
+  const leaves: string[] = [];
+  ownedLeaves(entry.fieldsV1, '', leaves);
+  return leaves.length > 0 && leaves.every((leaf) => DATA_FIELDS.some((field) => leaf.startsWith(`${field}/`)));
+}
+
 /**
  * An entry's time moves when its manager changes any field it owns: it dates this key alone only
  * when the key is the one field it owns (no other data key, label, annotation or other field).
@@ -79,7 +86,8 @@ export function configChangeTime(raw: RawObject, key: string | null): ChangeTime
     if (owner) return { time: owner.time, precision: ownsOnlyKey(owner, key) ? 'key' : 'manager' };
   }
   const objectTime = newest(entries.filter(ownsAnyData));
-  if (objectTime) return { time: objectTime.time, precision: 'object' };
+  // A reader of every key (envFrom, a whole volume): an entry that owns data and nothing else moves only when data changes.
+  if (objectTime) return { time: objectTime.time, precision: key === null && ownsOnlyData(objectTime) ? 'key' : 'object' };
   const created = metadataOf(raw).creationTimestamp;
   return created ? { time: created, precision: 'created' } : undefined;
 }

@@ -38,7 +38,8 @@ function describePod(pod: ExplainedPod, now: string): string {
   const name = parseRef(pod.pod).name;
   if (pod.state === 'fresh') return `${name}: fresh (every container started after the last known change)`;
   const where = `${pod.container ? `container ${pod.container}` : 'the pod'}${pod.key ? `, key ${pod.key}` : ''}`;
-  const evidence = pod.precision ? `${EVIDENCE[pod.precision]} (precision ${pod.precision})` : '';
+  const said = pod.precision === 'key' && pod.key === null ? 'its data was last written then' : pod.precision ? EVIDENCE[pod.precision] : '';
+  const evidence = pod.precision ? `${said} (precision ${pod.precision})` : '';
   const state = pod.state === 'stale' ? 'STALE' : 'syncing (a live mount the kubelet has not refreshed yet)';
   return `${name} ${where}: ${state}: started ${pod.startedAt}, changed ${pod.changedAt} (${ageBetween(pod.changedAt!, now)} ago; ${evidence})`;
 }

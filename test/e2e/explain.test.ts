@@ -36,7 +36,7 @@ describe('[E] kstale explain: one workload, each config, who restarts it and why
 
   it('on a dump: the stale pod with its evidence, the failed protection, and what restart would do', async () => {
     const run = await runCli(['explain', 'deploy/gateway', '-n', 'payments', '-f', DUMP, '--now', NOW]);
-    assert.match(run.stdout, /STALE: started 2026-11-24T15:10:42Z, changed 2026-11-24T15:10:46Z \(49m ago; some key of it was written then \(precision object\)\)/);
+    assert.match(run.stdout, /STALE: started 2026-11-24T15:10:42Z, changed 2026-11-24T15:10:46Z \(49m ago; its data was last written then \(precision key\)\)/);
     assert.match(run.stdout, /PROTECTION FAILED/);
     assert.match(run.stdout, /restart:\s+restart --affected would restart it \(as kubectl rollout restart\): protection failed/);
   });

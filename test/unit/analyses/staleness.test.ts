@@ -15,7 +15,8 @@ describe('[U] staleness (DESIGN.md section 2)', () => {
   it('key-level: a change to key b makes only the readers of b stale; envFrom is stale on any key; a subPath of an unchanged key is fresh', () => {
     const result = audit(fixture('audit', 'key-level.yaml'), '2026-01-01T12:01:00Z');
     assert.deepEqual(staleRows(result), [
-      ['Pod/shop/web-1-aaaaa', 'reads-all', 'ConfigMap/shop/app-config', null, 'envFrom', 'object'],
+      // the entry that dates it owns data keys and nothing else: its time moved for data
+      ['Pod/shop/web-1-aaaaa', 'reads-all', 'ConfigMap/shop/app-config', null, 'envFrom', 'key'],
       ['Pod/shop/web-1-aaaaa', 'reads-b', 'ConfigMap/shop/app-config', 'b', 'env', 'key'],
     ]);
     assert.deepEqual(result.staleWorkloads.map((workload) => [workload.workload, workload.stalePods, workload.pods]), [['Deployment/shop/web', 1, 1]]);
@@ -81,7 +82,7 @@ describe('[U] managedFields change times', () => {
   it('the newest entry owning the key wins; other keys and metadata-only entries do not count', () => {
     const object = raw([entry('2026-01-01T01:00:00Z', { 'f:data': { 'f:a': {} } }), entry('2026-01-01T03:00:00Z', { 'f:data': { 'f:b': {} } }), entry('2026-01-01T05:00:00Z', { 'f:metadata': {} })]);
     assert.deepEqual(configChangeTime(object, 'a'), { time: '2026-01-01T01:00:00Z', precision: 'key' });
-    assert.deepEqual(configChangeTime(object, null), { time: '2026-01-01T03:00:00Z', precision: 'object' });
+    assert.deepEqual(configChangeTime(object, null), { time: '2026-01-01T03:00:00Z', precision: 'key' }, 'that entry owns data and nothing else');
   });
 
   it('a key no entry owns falls back to object precision; binaryData keys count', () => {
@@ -143,7 +144,7 @@ describe('[I] audit of the real dump (../shared/real-dumps/demo-cluster.json)', 
   });
 
   it('precision is honest: secret-rotator owns both keys, so its time is the manager\'s, not the key\'s', () => {
-    assert.deepEqual(result.precision, { exact: 0, key: 4, manager: 8, object: 3, created: 0 });
+    assert.deepEqual(result.precision, { exact: 0, key: 7, manager: 8, object: 0, created: 0 });
     assert.ok(result.staleness.stale.filter((entry) => entry.config === 'Secret/shop/db-credentials').every((entry) => entry.precision === 'manager'));
     assert.ok(result.staleness.stale.filter((entry) => entry.key === 'FEATURE_FLAGS').every((entry) => entry.precision === 'key'));
   });
