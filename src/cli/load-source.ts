@@ -135,6 +135,9 @@ export async function loadGraph(options: SourceOptions, io: CliIo, now: string, 
   const built = buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused, reloaders: loaded.reloaders, ...(loaded.timeline ? { timeline: loaded.timeline } : {}) });
   const orphaned = loaded.reloaderStatus === 'assumed' ? undefined : annotatedForNoReloader(built.index, loaded.reloaders, loaded.reloaderUnknownBecause);
   if (orphaned) reportProblems([orphaned], io);
+  let duplicated = 0;
+  for (const declarations of built.index.declarations.values()) if (declarations.length > 1) duplicated++;
+  if (duplicated > 0) io.stderr(`kstale: warning: ${duplicated === 1 ? '1 object is' : `${duplicated} objects are`} declared more than once (their references are merged); kstale lint reports them\n`);
   return { loaded, built };
 }
 

@@ -8,7 +8,7 @@ function keysOf(...maps: unknown[]): string[] {
   return [...keys].sort();
 }
 
-function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: string, keys: string[], keysFrom: KeysFrom): ConfigNode {
+function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: string, keys: string[], keysFrom: KeysFrom, produced = false): ConfigNode {
   const raw = object.raw;
   return {
     ref: makeRef(kind, object.namespace, name),
@@ -21,6 +21,7 @@ function configNode(object: K8sObject, kind: 'ConfigMap' | 'Secret', name: strin
     type: kind === 'Secret' ? asString(raw.type) ?? 'Opaque' : null,
     annotations: annotationsOf(raw),
     origin: object.origin,
+    producedBy: produced ? makeRef(object.kind, object.namespace, object.name) : null,
   };
 }
 
@@ -41,7 +42,7 @@ export function configFromObject(object: K8sObject): ConfigNode | undefined {
   const spec = isRecord(raw.spec) ? raw.spec : {};
   if (kind === 'SealedSecret' && group === 'bitnami.com') {
     const template = isRecord(spec.template) ? spec.template : {};
-    return configNode(object, 'Secret', object.name, keysOf(spec.encryptedData, template.data), 'data');
+    return configNode(object, 'Secret', object.name, keysOf(spec.encryptedData, template.data), 'data', true);
   }
   if (kind === 'ExternalSecret' && group === 'external-secrets.io') {
     const target = isRecord(spec.target) ? spec.target : {};
@@ -49,9 +50,37 @@ export function configFromObject(object: K8sObject): ConfigNode | undefined {
     const keys = asArray(spec.data).map((item) => (isRecord(item) ? asString(item.secretKey) : undefined)).filter((key): key is string => Boolean(key));
     // dataFrom pulls keys decided by the secret store: unknown here.
     const keysKnown = asArray(spec.dataFrom).length === 0 && !isRecord(template.data);
-    return configNode(object, 'Secret', asString(target.name) || object.name, [...new Set([...keys, ...keysOf(template.data)])].sort(), keysKnown ? 'data' : null);
+    return configNode(object, 'Secret', asString(target.name) || object.name, [...new Set([...keys, ...keysOf(template.data)])].sort(), keysKnown ? 'data' : null, true);
+  }
+  if (kind === 'Certificate' && group === 'cert-manager.io') {
+    const name = asString(spec.secretName);
+    return name ? configNode(object, 'Secret', name, certificateKeys(spec), 'data', true) : undefined;
   }
   return undefined;
+}
+
+/** What cert-manager writes into a Certificate's Secret: the pair, the CA, and any additional output formats. */
+function certificateKeys(spec: Record<string, unknown>): string[] {
+  const extra = asArray(spec.additionalOutputFormats).map((format) => (isRecord(format) ? asString(format.type) : undefined));
+  return ['ca.crt', 'tls.crt', 'tls.key', ...(extra.includes('DER') ? ['key.der'] : []), ...(extra.includes('CombinedPEM') ? ['tls-combined.pem'] : [])].sort();
+}
+
+/**
+ * Every ConfigMap or Secret an object declares: the one of configFromObject, or each Secret a
+ * SecretProviderClass syncs (`spec.secretObjects[]`, keys from `data[].key`).
+ */
+export function configsFromObject(object: K8sObject): ConfigNode[] {
+  if (object.kind === 'SecretProviderClass' && apiGroupOf(object.apiVersion) === 'secrets-store.csi.x-k8s.io') {
+    const spec = isRecord(object.raw.spec) ? object.raw.spec : {};
+    return asArray(spec.secretObjects).flatMap((secretObject) => {
+      const name = isRecord(secretObject) ? asString(secretObject.secretName) : undefined;
+      if (!name) return [];
+      const keys = asArray((secretObject as Record<string, unknown>).data).map((item) => (isRecord(item) ? asString(item.key) : undefined)).filter((key): key is string => Boolean(key));
+      return [configNode(object, 'Secret', name, [...new Set(keys)].sort(), 'data', true)];
+    });
+  }
+  const config = configFromObject(object);
+  return config ? [config] : [];
 }
 
 /** A Secret read as PartialObjectMetadata has kind PartialObjectMetadata in its own list; sources mark it. */

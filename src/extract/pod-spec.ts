@@ -215,12 +215,50 @@ export function extractPodSpecReferences(podSpec: Record<string, unknown>, ctx: 
   for (const volume of volumes.values()) {
     if (!mountedVolumes.has(volume.name)) references.push(...volumeReferences(volume, { workload: ctx.workload, container: null, containerType: null }, undefined, ctx));
   }
+  references.push(...volumePluginSecretReferences(podSpec, ctx, unnamed));
   for (const pullSecret of asArray(podSpec.imagePullSecrets)) {
     const name = isRecord(pullSecret) ? asString(pullSecret.name) : undefined;
     if (!name) continue; // an empty entry is allowed by the API and ignored by the kubelet
     references.push(imagePullSecretReference(name, ctx, originAt(ctx, pullSecret as object)));
   }
   return { references, unnamed };
+}
+
+/** Volume plugins that take a Secret, and where its name is: [plugin field, secret field, the name inside it (null: the field is the name)]. */
+const VOLUME_PLUGIN_SECRETS: readonly (readonly [string, string, string | null])[] = [
+  ['csi', 'nodePublishSecretRef', 'name'],
+  ['azureFile', 'secretName', null],
+  ['cephfs', 'secretRef', 'name'],
+  ['rbd', 'secretRef', 'name'],
+  ['iscsi', 'secretRef', 'name'],
+  ['flexVolume', 'secretRef', 'name'],
+  ['scaleIO', 'secretRef', 'name'],
+  ['storageos', 'secretRef', 'name'],
+];
+
+/**
+ * Secrets that volume plugins read when the volume is mounted (DESIGN.md section 1): the pod does
+ * not start without them, and running containers never see a change (`update: none`).
+ */
+function volumePluginSecretReferences(podSpec: Record<string, unknown>, ctx: PodSpecContext, unnamed: UnnamedReference[]): Reference[] {
+  const references: Reference[] = [];
+  asArray(podSpec.volumes).forEach((volume, index) => {
+    if (!isRecord(volume)) return;
+    const volumeName = asString(volume.name) ?? `#${index}`;
+    for (const [plugin, field, nameField] of VOLUME_PLUGIN_SECRETS) {
+      const source = volume[plugin];
+      if (!isRecord(source) || source[field] === undefined) continue;
+      const holder = nameField === null ? source : source[field];
+      const name = nameField === null ? asString(source[field]) : isRecord(holder) ? asString(holder[nameField]) : undefined;
+      const node = isRecord(holder) ? holder : source;
+      if (!name) {
+        unnamed.push({ workload: ctx.workload, field: `volumes[${volumeName}].${plugin}.${field}${nameField ? `.${nameField}` : ''}`, origin: originAt(ctx, node, volume) });
+        continue;
+      }
+      references.push(newReference({ workload: ctx.workload, container: null, containerType: null }, makeRef('Secret', ctx.namespace, name), 'volumeSecretRef', 'none', originAt(ctx, node, volume), { volume: volumeName }));
+    }
+  });
+  return references;
 }
 
 /**

@@ -2,7 +2,7 @@ import { asArray, asString, isRecord, type K8sObject } from '../model/object.js'
 import type { ConfigNode, Graph, Reference, SourceInfo, WorkloadNode } from '../model/graph.js';
 import { makeRef, type Ref } from '../model/refs.js';
 import type { TimelineLookup } from '../model/timeline.js';
-import { configFromObject } from '../extract/configs.js';
+import { configsFromObject } from '../extract/configs.js';
 import type { UnnamedReference } from '../extract/pod-spec.js';
 import { imagePullSecretReference } from '../extract/pod-spec.js';
 import { protectionFor } from '../extract/protection.js';
@@ -49,7 +49,7 @@ export function groupBy<T, K = string>(items: readonly T[], keyOf: (item: T) => 
 }
 
 function mergeConfigs(a: ConfigNode, b: ConfigNode): ConfigNode {
-  return { ...a, keys: [...new Set([...a.keys, ...b.keys])].sort(), keysFrom: a.keysFrom === null || b.keysFrom === null ? null : a.keysFrom, immutable: a.immutable || b.immutable, annotations: { ...b.annotations, ...a.annotations } };
+  return { ...a, keys: [...new Set([...a.keys, ...b.keys])].sort(), keysFrom: a.keysFrom === null || b.keysFrom === null ? null : a.keysFrom, immutable: a.immutable || b.immutable, annotations: { ...b.annotations, ...a.annotations }, producedBy: a.producedBy ?? b.producedBy };
 }
 
 const REFERENCE_ORDER: readonly (keyof Reference)[] = ['workload', 'config', 'containerType', 'container', 'via', 'key', 'envVar', 'prefix', 'volume', 'mountPath', 'subPath', 'optional', 'update'];
@@ -69,7 +69,7 @@ export function sortReferences(references: readonly Reference[]): Reference[] {
   return sorted.filter((reference, index) => index === 0 || compareReferences(sorted[index - 1]!, reference) !== 0);
 }
 
-/** ServiceAccount imagePullSecrets are used for every pod that runs as that account. */
+/** ServiceAccount imagePullSecrets are used for the pods that run as that account and name none of their own. */
 function serviceAccountPullSecrets(objects: readonly K8sObject[]): Map<Ref, { name: string; origin: K8sObject['origin'] }[]> {
   const secrets = new Map<Ref, { name: string; origin: K8sObject['origin'] }[]>();
   for (const object of objects) {
@@ -101,8 +101,7 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
   const declarations = groupBy(objects, (object) => makeRef(object.kind, object.namespace, object.name));
   const configs = new Map<Ref, ConfigNode>();
   for (const object of objects) {
-    const config = configFromObject(object);
-    if (config) configs.set(config.ref, configs.has(config.ref) ? mergeConfigs(configs.get(config.ref)!, config) : config);
+    for (const config of configsFromObject(object)) configs.set(config.ref, configs.has(config.ref) ? mergeConfigs(configs.get(config.ref)!, config) : config);
   }
   const controllerOf = new Map<Ref, Ref>();
   const extracted = new Map<Ref, ExtractedWorkload>();
@@ -122,7 +121,9 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
       extracted.set(workload.ref, workload);
     }
     unnamed.push(...workload.unnamed);
-    const fromAccount = pullSecretsOf.get(makeRef('ServiceAccount', object.namespace, workload.serviceAccountName)) ?? [];
+    // The ServiceAccount admission plugin copies the account's pull secrets only into a pod that names none of its own.
+    const ownPullSecrets = asArray(workload.annotations.podSpec?.imagePullSecrets).length > 0;
+    const fromAccount = ownPullSecrets ? [] : pullSecretsOf.get(makeRef('ServiceAccount', object.namespace, workload.serviceAccountName)) ?? [];
     const accountReferences = fromAccount.map(({ name, origin }) => imagePullSecretReference(name, { workload: workload.ref, namespace: object.namespace }, origin));
     for (const reference of [...workload.references, ...accountReferences]) {
       // Freshly made by extraction and not yet shared: filled in place rather than copied.

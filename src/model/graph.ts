@@ -2,7 +2,8 @@ import type { Origin } from './object.js';
 import type { Ref } from './refs.js';
 
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
-export type Via = 'env' | 'envFrom' | 'volume' | 'projected' | 'imagePullSecret';
+/** `volumeSecretRef`: a Secret a volume plugin reads at mount time (csi.nodePublishSecretRef, azureFile.secretName, cephfs/rbd/iscsi/flexVolume/scaleIO/storageos secretRef). */
+export type Via = 'env' | 'envFrom' | 'volume' | 'projected' | 'imagePullSecret' | 'volumeSecretRef';
 /** How a change of the config reaches a running container (DESIGN.md section 1). */
 export type Update = 'restart' | 'live' | 'none';
 /** How a config's key names were learned; null: unknown. */
@@ -53,6 +54,8 @@ export type ConfigNode = Readonly<{
   type: string | null;
   annotations: Readonly<Record<string, string>>;
   origin: Origin | null;
+  /** the object that makes this Secret (a Certificate, SecretProviderClass, SealedSecret, ExternalSecret), or null */
+  producedBy: Ref | null;
 }>;
 
 export type Missing = Readonly<{

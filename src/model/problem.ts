@@ -17,6 +17,8 @@ export type Problem = Readonly<{
   file?: string;
   line?: number;
   object?: string;
+  /** the API server would refuse the object (a missing or unserved apiVersion): lint makes it an error */
+  refused?: boolean;
 }>;
 
 export function describeProblem(problem: Problem): string {

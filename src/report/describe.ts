@@ -23,6 +23,8 @@ export function describeHow(reference: Reference): string {
       return reference.prefix ? `envFrom (prefix ${reference.prefix})` : 'envFrom';
     case 'imagePullSecret':
       return 'imagePullSecrets';
+    case 'volumeSecretRef':
+      return `volume ${reference.volume} plugin secret (read at mount)`;
     default: {
       const kind = reference.via === 'projected' ? 'projected volume' : 'volume';
       if (reference.mountPath === null) return `${kind} ${reference.volume} (not mounted)`;
@@ -38,5 +40,5 @@ export function describeContainer(reference: Reference): string {
 }
 
 export function describeKey(reference: Reference): string {
-  return reference.key ?? (reference.via === 'envFrom' ? '(all keys)' : reference.via === 'imagePullSecret' ? '-' : '(all)');
+  return reference.key ?? (reference.via === 'envFrom' ? '(all keys)' : reference.via === 'imagePullSecret' || reference.via === 'volumeSecretRef' ? '-' : '(all)');
 }

@@ -26,8 +26,8 @@ export function workloadJson(workload: WorkloadNode): Record<string, unknown> {
 }
 
 export function configJson(config: ConfigNode): Record<string, unknown> {
-  const { ref, kind, namespace, name, keys, immutable, keysFrom, origin } = config;
-  return { ref, kind, namespace, name, keys, immutable, keysFrom, origin: originJson(origin) };
+  const { ref, kind, namespace, name, keys, immutable, keysFrom, origin, producedBy } = config;
+  return { ref, kind, namespace, name, keys, immutable, keysFrom, producedBy, origin: originJson(origin) };
 }
 
 export function referenceJson(reference: Reference): Record<string, unknown> {

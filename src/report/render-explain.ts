@@ -29,6 +29,7 @@ function describeUse(use: ExplainedUse): string {
     use.via === 'env' ? `env ${use.envVar ?? '?'}`
       : use.via === 'envFrom' ? `envFrom${use.prefix ? ` (prefix ${use.prefix})` : ''}`
         : use.via === 'imagePullSecret' ? 'imagePullSecrets'
+          : use.via === 'volumeSecretRef' ? `the plugin of volume ${use.volume}, at mount time`
           : use.mountPath === null ? `volume ${use.volume} (mounted by no container)` : `${use.via === 'projected' ? 'projected volume' : 'volume'} ${use.volume} at ${use.mountPath}${use.subPath ? ' (subPath)' : ''}`;
   const effect = use.update === 'restart' ? 'a change needs a restart' : use.update === 'live' ? 'a change reaches it live (kubelet sync, about a minute)' : 'a change needs nothing';
   return `${who} reads ${what} through ${how}${use.optional ? ' (optional)' : ''}: ${effect}`;

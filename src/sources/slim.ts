@@ -92,12 +92,13 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
 }
 
 /**
- * Kinds whose content kstale reads: workloads, configs (and what declares a Secret: SealedSecret,
- * ExternalSecret), and what uses Secrets outside pod specs (Ingress TLS, ServiceAccounts). Other
+ * Kinds whose content kstale reads: workloads, configs (and what makes a Secret: SealedSecret,
+ * ExternalSecret, Certificate, SecretProviderClass), and what uses Secrets outside pod specs
+ * (Ingress TLS, ServiceAccounts). Other
  * kinds (CRDs, RBAC, Services…) count only by identity and metadata (duplicates, ignore
  * annotations), whatever their API group.
  */
-const CONTENT_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret', 'SealedSecret', 'ExternalSecret', 'Ingress', 'ServiceAccount', ...WORKLOAD_KINDS.map((row) => row.kind)]);
+const CONTENT_KINDS: ReadonlySet<string> = new Set(['ConfigMap', 'Secret', 'SealedSecret', 'ExternalSecret', 'Certificate', 'SecretProviderClass', 'Ingress', 'ServiceAccount', ...WORKLOAD_KINDS.map((row) => row.kind)]);
 
 /**
  * What kstale keeps of an object of a kind it does not read: apiVersion, kind and metadata, or

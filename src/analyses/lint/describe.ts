@@ -1,6 +1,7 @@
 import type { Missing, Reference } from '../../model/graph.js';
 import type { LintContext } from './types.js';
 import { parseRef, type Ref } from '../../model/refs.js';
+import { editDistance } from '../../graph/queries.js';
 
 /** `Deployment/shop/web` → `Deployment shop/web`: how messages name objects. */
 export function objectName(ref: Ref): string {
@@ -18,6 +19,8 @@ export function referencePlace(reference: Reference): string {
       return `envFrom${reference.prefix ? ` (prefix ${reference.prefix})` : ''}${container}`;
     case 'imagePullSecret':
       return 'imagePullSecrets';
+    case 'volumeSecretRef':
+      return `volume ${reference.volume}'s plugin secret, read at mount`;
     default:
       return `${reference.via === 'projected' ? 'projected volume' : 'volume'} ${reference.volume}${reference.mountPath ? ` at ${reference.mountPath}` : ''}${container}`;
   }
@@ -55,4 +58,26 @@ export function missingUses(ctx: LintContext, withKey: boolean): MissingUse[] {
         return { entry, workload, references, optional: references.every((reference) => reference.optional) };
       }),
     );
+}
+
+/**
+ * Where the config a reference misses may really be: a config of the same kind and name in
+ * another namespace (with the key, when a key is missing), or a near name in the same namespace.
+ * '' when there is nothing to suggest.
+ */
+export function missingHint(ctx: LintContext, config: Ref, key: string | null): string {
+  const { kind, namespace, name } = parseRef(config);
+  const configs = [...ctx.built.index.configs.values()];
+  const elsewhere = configs.filter((candidate) => candidate.kind === kind && candidate.name === name && candidate.namespace !== namespace && (key === null || candidate.keys.includes(key)));
+  if (elsewhere.length > 0) {
+    const where = elsewhere.map((candidate) => candidate.namespace).sort().join(', ');
+    return ` — a ${kind} ${name}${key === null ? '' : ` with key ${key}`} exists in namespace ${where}: is the namespace missing?`;
+  }
+  if (key !== null) return '';
+  const near = configs
+    .filter((candidate) => candidate.kind === kind && candidate.namespace === namespace && candidate.name !== name)
+    .map((candidate) => ({ name: candidate.name, distance: editDistance(candidate.name, name, 3) }))
+    .filter((candidate) => candidate.distance <= Math.min(3, Math.max(1, Math.floor(name.length / 4))))
+    .sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : 1));
+  return near.length > 0 ? ` — did you mean ${near.slice(0, 3).map((candidate) => candidate.name).join(', ')}?` : '';
 }

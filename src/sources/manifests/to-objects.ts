@@ -3,6 +3,7 @@ import type { Problem } from '../../model/problem.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { dropConfigMapValues, dropSecretValues, valueDigestsOf } from '../config-values.js';
 import { metadataOnly } from '../slim.js';
+import { apiVersionMessage, checkApiVersion } from '../../extract/api-versions.js';
 
 export type DocumentResult = { objects: K8sObject[]; problems: Problem[]; notKubernetes: number };
 
@@ -25,12 +26,18 @@ function identityOf(value: Record<string, unknown>) {
   return { kind: asString(value.kind), apiVersion: asString(value.apiVersion), name: asString(meta?.name) || asString(meta?.generateName), namespace: asString(meta?.namespace) };
 }
 
-function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context): K8sObject | Problem {
-  // kubectl refuses an object without apiVersion; kstale still reads it (warned by the caller) so its references count.
-  const { kind, apiVersion, name, namespace } = identityOf(value);
+function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }, ctx: Context, problems: Problem[]): K8sObject | Problem {
+  const { kind, apiVersion: written, name, namespace } = identityOf(value);
   const origin = { file: ctx.file, line };
   if (!kind) return { code: 'invalid-manifest', severity: 'error', message: 'object has no kind', ...origin };
   if (!name) return { code: 'invalid-manifest', severity: 'error', message: `${kind} has no metadata.name`, ...origin };
+  // kubectl refuses a missing or unserved apiVersion; kstale still reads the object by its kind, so
+  // its references and missing configs count, and says so once (an error in lint, a warning elsewhere).
+  const check = checkApiVersion(kind, written);
+  // An object read back from a server (a `kubectl get -o json` dump) was served in that version there.
+  const fromServer = isRecord(value.metadata) && typeof value.metadata.resourceVersion === 'string';
+  if (check.status !== 'ok' && !(check.status === 'removed' && fromServer)) problems.push({ code: 'invalid-manifest', severity: 'warning', ...origin, message: apiVersionMessage(kind, name, written, check), refused: check.status !== 'removed' });
+  const apiVersion = check.status === 'missing' || check.status === 'unserved' ? check.use : written;
   const isConfig = (kind === 'Secret' || kind === 'ConfigMap') && apiVersion === 'v1';
   const valueDigests = ctx.digestValues && isConfig ? digestsBeforeDropping(value) : undefined;
   // impact compares whole objects; everything else keeps only metadata of kinds it does not read,
@@ -41,7 +48,7 @@ function toObject(value: Record<string, unknown>, line: number, doc: ParsedDocum
     // the whole CRD's text (a repository's manifests: about 10 MB less, measured on the corpus).
     const own = doc.sharesText ? (structuredClone(slim) as Record<string, unknown>) : slim;
     const copied = identityOf(own);
-    return { apiVersion: copied.apiVersion ?? '', kind: copied.kind!, namespace: copied.namespace || ctx.defaultNamespace, name: copied.name!, raw: own, origin };
+    return { apiVersion: apiVersion ?? copied.apiVersion ?? '', kind: copied.kind!, namespace: copied.namespace || ctx.defaultNamespace, name: copied.name!, raw: own, origin };
   }
   const raw = !isConfig ? value : kind === 'Secret' ? dropSecretValues(value) : dropConfigMapValues(value);
   return { apiVersion: apiVersion ?? '', kind, namespace: namespace || ctx.defaultNamespace, name, raw, origin, positionOf: doc.positionOf, ...(valueDigests ? { valueDigests } : {}) };
@@ -55,13 +62,12 @@ function isKubernetesLike(value: Record<string, unknown>): boolean {
 export function documentsToObjects(documents: readonly ParsedDocument[], ctx: Context): DocumentResult {
   const result: DocumentResult = { objects: [], problems: [], notKubernetes: 0 };
   const add = (value: Record<string, unknown>, line: number, doc: ParsedDocument & { ok: true }) => {
-    const made = toObject(value, line, doc, ctx);
+    const made = toObject(value, line, doc, ctx, result.problems);
     if (!('raw' in made)) {
       result.problems.push(made);
       return;
     }
     result.objects.push(made);
-    if (!made.apiVersion) result.problems.push({ code: 'invalid-manifest', severity: 'warning', file: ctx.file, line, message: `${made.kind} ${made.name} has no apiVersion: kubectl would refuse it` });
   };
   for (const doc of documents) {
     if (!doc.ok) {

@@ -11,7 +11,7 @@ export const invalidManifest: LintRule = {
   check(ctx) {
     const fromProblems = ctx.problems
       .filter((problem) => problem.severity !== 'notice')
-      .map((problem) => findingAt(this, null, problem.file ? { file: problem.file, line: problem.line ?? 1 } : null, problem.message, problem.severity === 'error' ? 'error' : 'warning'));
+      .map((problem) => findingAt(this, null, problem.file ? { file: problem.file, line: problem.line ?? 1 } : null, problem.message, problem.severity === 'error' || problem.refused ? 'error' : 'warning'));
     const unnamed = ctx.built.index.unnamed.map((reference) =>
       findingAt(this, reference.workload, reference.origin, `${objectName(reference.workload)}: ${reference.field} is empty; the API server rejects a reference without a name`),
     );

@@ -1,5 +1,5 @@
 import { parseRef } from '../../../model/refs.js';
-import { missingUses, objectName, placesOf } from '../describe.js';
+import { missingHint, missingUses, objectName, placesOf } from '../describe.js';
 import { findingAt, type LintRule } from '../types.js';
 
 export const missingConfig: LintRule = {
@@ -12,7 +12,7 @@ export const missingConfig: LintRule = {
   check(ctx) {
     return missingUses(ctx, false).map(({ entry, workload, references, optional }) => {
       const { kind, name } = parseRef(entry.config);
-      const message = `${objectName(workload)} reads ${kind} ${name} (${placesOf(references)}), which is not declared${optional ? '; every reference is optional, so the pod still starts' : ''}`;
+      const message = `${objectName(workload)} reads ${kind} ${name} (${placesOf(references)}), which is not declared${optional ? '; every reference is optional, so the pod still starts' : ''}${missingHint(ctx, entry.config, null)}`;
       return findingAt(this, workload, references[0]?.origin ?? null, message, optional ? 'warning' : 'error');
     });
   },

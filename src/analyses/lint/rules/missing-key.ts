@@ -1,5 +1,5 @@
 import { parseRef } from '../../../model/refs.js';
-import { missingUses, objectName, placesOf } from '../describe.js';
+import { missingHint, missingUses, objectName, placesOf } from '../describe.js';
 import { findingAt, type LintRule } from '../types.js';
 
 export const missingKey: LintRule = {
@@ -13,7 +13,7 @@ export const missingKey: LintRule = {
     return missingUses(ctx, true).map(({ entry, workload, references, optional }) => {
       const { kind, name } = parseRef(entry.config);
       const keys = ctx.built.index.configs.get(entry.config)?.keys ?? [];
-      const message = `${objectName(workload)} reads key "${entry.key}" of ${kind} ${name} (${placesOf(references)}), which has no such key${keys.length > 0 ? ` (it has: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''})` : ''}${optional ? '; the reference is optional' : ''}`;
+      const message = `${objectName(workload)} reads key "${entry.key}" of ${kind} ${name} (${placesOf(references)}), which has no such key${keys.length > 0 ? ` (it has: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''})` : ''}${optional ? '; the reference is optional' : ''}${missingHint(ctx, entry.config, entry.key)}`;
       return findingAt(this, workload, references[0]?.origin ?? null, message, optional ? 'info' : 'error');
     });
   },
