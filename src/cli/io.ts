@@ -62,13 +62,19 @@ export function readAllStdin(readChunk: (into: Buffer) => number, wait: (ms: num
 export async function processIo(): Promise<CliIo> {
   const { readSync } = await import('node:fs');
   const { isatty } = await import('node:tty');
-  // `kstale … | head`: a closed pipe ends the output quietly, as kubectl does.
+  // `kstale … | head`: a closed pipe ends the output quietly; the run still ends with the exit code
+  // it would have had (lint's 1 survives `| head -1`), and a watch stops as on Ctrl-C.
+  let stdoutClosed = false;
+  const interruptHandlers = new Set<() => void>();
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+    for (const handler of interruptHandlers) handler();
   });
   return {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readAllStdin((into) => readSync(0, into, 0, into.length, null)),
     env: process.env,
@@ -89,9 +95,11 @@ export async function processIo(): Promise<CliIo> {
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);
+      interruptHandlers.add(handler);
       return () => {
         process.off('SIGINT', handler);
         process.off('SIGTERM', handler);
+        interruptHandlers.delete(handler);
       };
     },
   };

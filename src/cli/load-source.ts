@@ -6,8 +6,9 @@ import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
 import { loadManifests, type LoadedObjects } from '../sources/manifests/index.js';
 import { loadKustomization } from '../sources/manifests/render.js';
-import { objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
-import { workloadKindOf } from '../extract/workload-kinds.js';
+import { matchesLabels, objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
+import { podTemplateMetadataOf, workloadKindOf } from '../extract/workload-kinds.js';
+import { isRecord, metadataOf } from '../model/object.js';
 import { clusterReloaders } from './reloaders.js';
 import { loadTimeline, timelineChoiceOf } from './timeline.js';
 import type { TimelineLookup } from '../model/timeline.js';
@@ -23,6 +24,11 @@ export type LoadedSource = {
   client?: ClusterClient;
   /** the namespace a command means without -n: `default` for files, the context's for a cluster */
   namespace: string;
+  /**
+   * The namespace answers are limited to, one rule for every command (README "Namespaces"):
+   * -A: none (null); -n NS: NS; neither: every namespace of files, the context's of a cluster.
+   */
+  scope: string | null;
   /** where ConfigMaps or Secrets could not be listed (a forbidden list): absent ones there are unknown */
   unreadConfigs: ReadonlySet<string>;
   /** kinds that could be listed in none of the namespaces read */
@@ -47,7 +53,7 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
   const paths = [...(options.filename ?? []), ...(options.kustomize ?? []).map((dir) => `-k ${dir}`)];
-  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, unreadConfigs: new Set(), forbiddenKinds: new Set(), reloaders: reloadersDeclaredIn(loaded.objects), reloaderStatus: 'assumed' };
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, scope: onlyNamespace ?? null, unreadConfigs: new Set(), forbiddenKinds: new Set(), reloaders: reloadersDeclaredIn(loaded.objects), reloaderStatus: 'assumed' };
 }
 
 /** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
@@ -94,6 +100,7 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
     source: { type: 'cluster', context: connection.context, now, ...(timelineInfo ? { timeline: timelineInfo } : {}) },
     client: connection.client,
     namespace: options.namespace ?? connection.namespace,
+    scope: options.allNamespaces ? null : options.namespace ?? connection.namespace,
     unreadConfigs: read.unreadConfigs,
     forbiddenKinds,
   };
@@ -117,10 +124,43 @@ export function ensureNeedsRead(loaded: LoadedSource, needs: Needs, options: Pic
   throw new KstaleError('forbidden', `cannot list ${what} ${where} (forbidden): ${needs.for} needs them, so there is no answer`, { hint: `${narrower}run kstale auth to see what this identity may read` });
 }
 
-/** -l filters workloads and pods by their labels, as kubectl does; configs are kept for lookups. */
+/**
+ * -l selects workloads by their labels or their pod template's (a Deployment is often labelled
+ * only in its template), with their whole ownership chain: a selected Deployment keeps its
+ * ReplicaSets and pods, a selected pod its controllers, so every command names the same top
+ * workload. Configs and other objects are kept for lookups.
+ */
 export function selectWorkloads(objects: readonly K8sObject[], selector: string): K8sObject[] {
   const requirements = parseLabelSelectorOrFail(selector);
-  return objects.filter((object) => !workloadKindOf(object) || objectMatches(object, requirements));
+  const refOf = (object: K8sObject) => `${object.kind}/${object.namespace}/${object.name}`;
+  const controllerOf = new Map<string, string>();
+  const children = new Map<string, string[]>();
+  for (const object of objects) {
+    if (!workloadKindOf(object)) continue;
+    const owner = metadataOf(object.raw).ownerReferences?.find((candidate) => candidate?.controller === true);
+    if (!owner?.kind || !owner.name) continue;
+    const parent = `${owner.kind}/${object.namespace}/${owner.name}`;
+    controllerOf.set(refOf(object), parent);
+    children.set(parent, [...(children.get(parent) ?? []), refOf(object)]);
+  }
+  const selected = new Set<string>();
+  const addDescendants = (ref: string) => {
+    for (const child of children.get(ref) ?? []) if (!selected.has(child)) {
+      selected.add(child);
+      addDescendants(child);
+    }
+  };
+  for (const object of objects) {
+    const row = workloadKindOf(object);
+    if (!row) continue;
+    const templateLabels = podTemplateMetadataOf(object, row)?.labels;
+    if (!objectMatches(object, requirements) && !(isRecord(templateLabels) && matchesLabels(templateLabels as Record<string, string>, requirements))) continue;
+    const ref = refOf(object);
+    selected.add(ref);
+    addDescendants(ref);
+    for (let up = controllerOf.get(ref), depth = 0; up && depth < 10; up = controllerOf.get(up), depth++) selected.add(up);
+  }
+  return objects.filter((object) => !workloadKindOf(object) || selected.has(refOf(object)));
 }
 
 /**

@@ -27,30 +27,45 @@ function requestedCommand(args: readonly string[]): string | undefined {
  * The program with the requested command built in full and the others as names with their
  * descriptions only: their modules are not loaded (see commands/catalog.ts).
  */
-export async function buildProgram(io: CliIo, setExitCode: (code: number) => void, args: readonly string[] = []): Promise<Command> {
+export async function buildProgram(io: CliIo, setExitCode: (code: number) => void, args: readonly string[] = [], onParseError: (message: string) => void = (message) => io.stderr(message)): Promise<Command> {
   const version = packageVersion();
+  // Argument errors are said in kstale's one style (main formats them), not commander's.
+  const output = { writeOut: io.stdout, writeErr: io.stderr, outputError: (message: string) => onParseError(message) };
   const program = new Command('kstale')
     .description('Which workloads use which ConfigMaps and Secrets, which pods hold stale config, and what to restart.')
     .version(version, '--version')
     // Every command takes it, before or after its name (main reads it from argv).
     .option('--debug', 'show stack traces of unexpected errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(output)
     .configureHelp({ subcommandTerm: (command) => `${command.name()} ${COMMANDS.find((entry) => entry.name === command.name())?.usage ?? '[command]'}` })
     .exitOverride();
   const requested = requestedCommand(args);
   for (const entry of COMMANDS) {
     const command = entry.name === requested ? (await entry.load())(io, setExitCode, version) : new Command(entry.name).description(entry.description);
-    program.addCommand(command.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride());
+    program.addCommand(command.configureOutput(output).exitOverride());
   }
 
   return program;
+}
+
+/**
+ * commander's "error: unknown command 'aduit'" / "(Did you mean audit?)" as one `kstale: error:`
+ * line and a hint, like every other error of kstale.
+ */
+export function argumentError(message: string, command: string | undefined): string {
+  const lines = message.trim().split('\n').map((line) => line.trim()).filter(Boolean);
+  const first = (lines[0] ?? 'invalid arguments').replace(/^error: /, '');
+  const suggestion = lines.map((line) => /^\(Did you mean (.+)\?\)$/.exec(line)?.[1]).find(Boolean);
+  const known = command && COMMANDS.some((entry) => entry.name === command);
+  const hint = suggestion ? `did you mean ${suggestion}?` : `${known ? `kstale ${command} --help` : 'kstale --help'} shows the usage`;
+  return `kstale: error: ${first}\n  hint: ${hint}\n`;
 }
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 findings, 2 usage/input/cluster errors. */
 export async function main(argv: readonly string[], injected?: CliIo): Promise<number> {
   const io = injected ?? (await processIo());
   let exitCode = 0;
+  let parseError = '';
   const debug = argv.includes('--debug');
   try {
     // The completion scripts (and kubectl_complete-stale) ask with half-typed words: no parsing.
@@ -59,12 +74,14 @@ export async function main(argv: readonly string[], injected?: CliIo): Promise<n
       io.stdout(await complete(argv.slice(3), io, packageVersion()));
       return 0;
     }
-    await (await buildProgram(io, (code) => (exitCode = code), argv.slice(2))).parseAsync([...argv]);
+    await (await buildProgram(io, (code) => (exitCode = code), argv.slice(2), (message) => (parseError = message))).parseAsync([...argv]);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here too, with exit code 0.
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      io.stderr(argumentError(parseError || error.message, requestedCommand(argv.slice(2))));
+      return 2;
     }
     if (isKstaleError(error)) {
       io.stderr(`kstale: error: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);

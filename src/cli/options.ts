@@ -68,18 +68,14 @@ export function resolveNow(option: string | undefined, io: CliIo): string {
   return new Date(option).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-/**
- * How to render for this terminal. chalk and cli-table3 are loaded only when they can matter:
- * colour on a terminal, wrapping at a finite width.
- */
+/** How to render for this terminal. chalk is loaded only when it can matter: colour on a terminal. */
 export async function renderOptionsFor(options: Pick<SourceOptions, 'color'>, io: CliIo): Promise<RenderOptions> {
   // NO_COLOR: any non-empty value disables colour (no-color.org).
   const color = options.color && io.isTTY && !io.env.NO_COLOR;
   const width = io.isTTY ? io.columns ?? 120 : Number.MAX_SAFE_INTEGER;
   // chalk 5 reads no NO_COLOR by itself: the caller decides, and level 1 is plain ANSI colours.
   const paint = color ? new (await import('chalk')).Chalk({ level: 1 }) : undefined;
-  const Table = Number.isFinite(width) && width < Number.MAX_SAFE_INTEGER ? (await import('cli-table3')).default : undefined;
-  return { color, width, ...(paint ? { paint } : {}), ...(Table ? { Table } : {}) };
+  return { color, width, ...(paint ? { paint } : {}) };
 }
 
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };

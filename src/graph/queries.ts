@@ -1,5 +1,6 @@
 import type { ConfigNode, Missing, Reference } from '../model/graph.js';
-import { makeRef, parseRef, type Ref } from '../model/refs.js';
+import { configScope, makeRef, parseRef, type Ref } from '../model/refs.js';
+import { KstaleError } from '../model/errors.js';
 import type { GraphIndex } from './build.js';
 import { compareStrings, findMissing } from './missing.js';
 
@@ -76,4 +77,30 @@ export function whoUses(index: GraphIndex, query: ConfigQuery): WhoUsesAnswer {
   const configs = [...matched].map((ref) => index.configs.get(ref)).filter((config): config is ConfigNode => config !== undefined);
   const nearNames = configs.length === 0 ? nearNamesOf(query, index) : [];
   return { configs, matched: [...matched].sort(compareStrings), references, missing: findMissing(references, index), nearNames };
+}
+
+const kubectlKind = (kind: string) => (kind === 'ConfigMap' ? 'configmap' : 'secret');
+
+/**
+ * A name that exists nowhere is an error, as `kubectl get cm nope` is NotFound: not declared,
+ * referenced by nothing, and not in a namespace whose configs could not be listed. A --key that
+ * the config does not have (and nothing reads) is one too, naming the keys it has.
+ */
+export function ensureConfigKnown(index: GraphIndex, query: ConfigQuery): void {
+  const answer = whoUses(index, query);
+  const where = query.namespace === null ? 'in any namespace' : `in namespace ${query.namespace}`;
+  if (answer.matched.length === 0) {
+    if (index.unreadConfigs.has(configScope(query.kind, null)) || (query.namespace !== null && index.unreadConfigs.has(configScope(query.kind, query.namespace)))) return;
+    const near = answer.nearNames.map((ref) => {
+      const { namespace, name } = parseRef(ref);
+      return `${kubectlKind(query.kind)}/${name}${query.namespace !== null && namespace !== query.namespace ? ` (in namespace ${namespace})` : ''}`;
+    });
+    throw new KstaleError('input', `${kubectlKind(query.kind)} "${query.name}" not found ${where}: not declared, and nothing references it`, { hint: near.length > 0 ? `did you mean ${near.join(', ')}?` : 'check the name and the namespace (-n, -A)' });
+  }
+  if (query.key === null) return;
+  const known = answer.configs.filter((config) => config.keysFrom !== null);
+  const read = answer.matched.some((ref) => (index.usersOf.get(ref) ?? []).some((reference) => reference.key === query.key));
+  if (known.length === 0 || read || known.some((config) => config.keys.includes(query.key!))) return;
+  const keys = [...new Set(known.flatMap((config) => config.keys))].sort();
+  throw new KstaleError('input', `"${query.key}" is not a key of ${kubectlKind(query.kind)}/${query.name} ${where}, and nothing reads it`, { hint: keys.length > 0 ? `its keys: ${keys.join(', ')}` : 'it has no keys' });
 }

@@ -27,7 +27,7 @@ export function workloadJson(workload: WorkloadNode): Record<string, unknown> {
 
 export function configJson(config: ConfigNode): Record<string, unknown> {
   const { ref, kind, namespace, name, keys, immutable, keysFrom, origin, producedBy } = config;
-  return { ref, kind, namespace, name, keys, immutable, keysFrom, producedBy, origin: originJson(origin) };
+  return { ref, kind, namespace, name, keys, immutable, keysFrom, producedBy: producedBy ?? null, origin: originJson(origin) };
 }
 
 export function referenceJson(reference: Reference): Record<string, unknown> {

@@ -67,9 +67,14 @@ function podTable(result: AuditResult, options: RenderOptions): string {
   return `\nPods and containers:\n${renderTable(['NAMESPACE', 'POD', 'WORKLOAD', 'CONTAINER', 'CONFIG', 'KEY', 'VIA', 'STARTED', 'CHANGED', 'STATE'], rows, options)}\n`;
 }
 
+/** What audit warns about as a whole (no pods, unverifiable references, no managedFields): for stderr, never the answer. */
+export function auditWarnings(result: AuditResult): string[] {
+  return result.findings.filter((finding) => finding.object === null).map((finding) => finding.message);
+}
+
 function notes(result: AuditResult, options: RenderOptions): string {
   const paint = painter(options);
-  const lines = result.findings.filter((finding) => finding.object === null).map((finding) => `${paint.yellow('warning:')} ${finding.message}`);
+  const lines: string[] = [];
   const failed = result.staleWorkloads.filter((workload) => workload.protectionFailed);
   if (failed.length > 0) {
     lines.push(`${paint.red('protection failed:')} ${failed.map((workload) => `${kubectlName(workload.workload)} (${workload.protectedBy})`).join(', ')} ${failed.length === 1 ? 'is' : 'are'} still stale past the grace period: the protector missed the change. \`kstale explain\` says why; \`restart --affected\` includes ${failed.length === 1 ? 'it' : 'them'}.`);

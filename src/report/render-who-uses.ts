@@ -89,10 +89,25 @@ export function renderWhoUsesTable(view: WhoUsesView, options: RenderOptions & {
     ]);
     const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'KEY', 'HOW', 'OPTIONAL', 'ON CHANGE', 'PROTECTED', ...(view.podsByWorkload ? ['STALE PODS'] : []), ...(options.wide ? ['DECLARED AT'] : [])];
     const table = rows.length > 0 ? `\n${renderTable(head, rows, options)}` : '';
-    const keyWarnings = missingKeys.map((entry) => `\n${paint.red('warning:')} key ${entry.key} does not exist: ${entry.optional ? 'every reference is optional, so pods start without it' : 'pods that need it fail to start (CreateContainerConfigError)'}`).join('');
-    const warning = view.configs.some((config) => config.ref === ref) ? keyWarnings : `\n${paint.red('warning:')} not declared: pods that need it fail to start unless every reference is optional`;
+    const warning = '';
     const alsoRestarted = (view.reloadedWithoutReading ?? []).filter((entry) => entry.config === ref).map((entry) => `\nReloader also restarts ${kubectlName(entry.workload)} on a change of it, which it does not read: ${entry.why}`).join('');
     sections.push(`${headline(view, ref, references)}${warning}${table}${alsoRestarted ? `${alsoRestarted}\n` : ''}\n`);
   }
   return sections.join('\n');
+}
+
+/** What who-uses warns about (an undeclared config, absent keys): for stderr, never the answer. */
+export function whoUsesWarnings(view: WhoUsesView): string[] {
+  const warnings: string[] = [];
+  for (const ref of view.matched) {
+    const { kind, namespace, name } = parseRef(ref);
+    if (!view.configs.some((config) => config.ref === ref)) {
+      warnings.push(`${kind} ${namespace}/${name} is not declared in the source: pods that need it fail to start unless every reference is optional`);
+      continue;
+    }
+    for (const entry of view.missing.filter((missing) => missing.config === ref && missing.key !== null)) {
+      warnings.push(`key ${entry.key} of ${kind} ${namespace}/${name} does not exist: ${entry.optional ? 'every reference is optional, so pods start without it' : 'pods that need it fail to start (CreateContainerConfigError)'}`);
+    }
+  }
+  return warnings;
 }

@@ -3,6 +3,7 @@ import { descriptionOf } from './catalog.js';
 import { auditCluster, auditExitCode } from '../../analyses/audit.js';
 import { DEFAULT_SYNC_PERIOD_MS } from '../../analyses/staleness.js';
 import { AUDIT_FORMATS, auditDocument } from '../../report/index.js';
+import { auditWarnings } from '../../report/render-audit.js';
 import type { CliIo } from '../io.js';
 import { answerForContexts } from '../contexts.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
@@ -36,6 +37,7 @@ Examples:
     await answerForContexts(options, io, async (single, contextIo) => {
       const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: 'audit' }, { unused: Boolean(options.unused) });
       const result = auditCluster(built, { now, syncPeriodMs, protectionGraceMs });
+      for (const warning of auditWarnings(result)) contextIo.stderr(`kstale: warning: ${warning}\n`);
       const found = auditExitCode(result);
       // --exit-zero silences findings, not an answer that could not be made (2).
       const code = Math.max(exitCodeForProblems(loaded.problems), options.exitZero && found === 1 ? 0 : found);

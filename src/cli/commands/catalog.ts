@@ -5,7 +5,7 @@ export type CommandFactory = (io: CliIo, setExitCode: (code: number) => void, ve
 
 /**
  * Every command with what the top-level help shows of it. A command's own module (and what it
- * imports: analyses, renderers, js-yaml, cli-table3) is loaded only when that command runs, so
+ * imports: analyses, renderers, js-yaml) is loaded only when that command runs, so
  * `kstale --help` and each command start without the others' code.
  */
 export const COMMANDS: readonly Readonly<{ name: string; usage: string; description: string; load: () => Promise<CommandFactory> }>[] = [

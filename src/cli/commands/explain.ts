@@ -43,15 +43,19 @@ Examples:
     if (options.allNamespaces) throw new KstaleError('usage', 'explain is about one workload: name its namespace with -n, not -A');
     await answerForContexts(options, io, async (single, contextIo) => {
       const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: ['Pod'], for: `explain ${target}` }, { unused: false });
-      const workload = makeRef(kind, loaded.namespace, name);
+      // Without -n on files, the one workload of that kind and name in any namespace.
+      const found = [...built.index.extracted.keys()].filter((ref) => { const candidate = parseRef(ref); return candidate.kind === kind && candidate.name === name && (loaded.scope === null || candidate.namespace === loaded.scope); });
+      if (found.length > 1) throw new KstaleError('usage', `${kind} ${name} is in several namespaces: ${found.map((ref) => parseRef(ref).namespace).join(', ')}`, { hint: 'say which with -n' });
+      const namespace = found.length === 1 ? parseRef(found[0]!).namespace : loaded.scope ?? loaded.namespace;
+      const workload = makeRef(kind, namespace, name);
       const audit = auditCluster(built, { now, syncPeriodMs: DEFAULT_SYNC_PERIOD_MS, protectionGraceMs });
-      const explanation = explainWorkload(built, audit, workload, config ? makeRef(config.kind, loaded.namespace, config.name) : null);
+      const explanation = explainWorkload(built, audit, workload, config ? makeRef(config.kind, namespace, config.name) : null);
       if (!explanation) {
         const near = [...built.index.extracted.keys()].filter((ref) => {
           const candidate = parseRef(ref);
-          return candidate.namespace === loaded.namespace && (candidate.kind === kind || candidate.name === name) && editDistance(candidate.name, name, 3) <= 3;
+          return candidate.namespace === namespace && (candidate.kind === kind || candidate.name === name) && editDistance(candidate.name, name, 3) <= 3;
         });
-        throw new KstaleError('input', `${kind} ${loaded.namespace}/${name} is not in the source`, { hint: near.length > 0 ? `did you mean ${near.map((ref) => `${parseRef(ref).kind.toLowerCase()}/${parseRef(ref).name}`).join(', ')}?` : `kstale graph -n ${loaded.namespace} lists the workloads there` });
+        throw new KstaleError('input', `${kind} ${namespace}/${name} is not in the source`, { hint: near.length > 0 ? `did you mean ${near.map((ref) => `${parseRef(ref).kind.toLowerCase()}/${parseRef(ref).name}`).join(', ')}?` : `kstale graph -n ${namespace} lists the workloads there` });
       }
       const view: ExplainView = { source: loaded.source, explanation };
       return { document: () => explainDocument(view), render: (render) => EXPLAIN_FORMATS[options.output]!(view, render), code: exitCodeForProblems(loaded.problems) };

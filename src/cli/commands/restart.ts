@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { ensureConfigKnown } from '../../graph/queries.js';
 import { descriptionOf } from './catalog.js';
 import { auditCluster } from '../../analyses/audit.js';
 import { patchFor, planRestart, targetsForConfig, targetsFromAudit, type RestartOutcome, type RestartPlan } from '../../analyses/restart-plan.js';
@@ -53,7 +54,8 @@ function planFor(built: BuiltGraph, loaded: LoadedSource, options: RestartOption
   let targets = targetsFromAudit(audit);
   if (options.uses) {
     const { kind, name } = parseConfigTarget(options.uses);
-    const namespaces = options.allNamespaces ? [...new Set(loaded.objects.map((object) => object.namespace))] : [loaded.namespace];
+    ensureConfigKnown(built.index, { kind, name, namespace: loaded.scope, key: options.key ?? null });
+    const namespaces = loaded.scope === null ? [...new Set(loaded.objects.map((object) => object.namespace))] : [loaded.scope];
     targets = namespaces.flatMap((ns) => targetsForConfig(built, audit, makeRef(kind, ns, name), options.key ?? null));
   }
   return planRestart(built, audit, targets, {
@@ -91,7 +93,8 @@ Examples:
   kstale restart --uses secret/db-credentials --key password -n shop --yes --wait`);
   addSourceOptions(command, FORMATS).action(async (options: RestartOptions) => {
     checkFormat(options.output, FORMATS);
-    if (Boolean(options.affected) === Boolean(options.uses)) throw new KstaleError('usage', 'say what to restart: --affected or --uses cm/NAME', { hint: 'kstale restart --affected --dry-run' });
+    if (options.affected && options.uses) throw new KstaleError('usage', '--affected and --uses exclude each other: restart every stale workload, or the readers of one config', { hint: 'kstale restart --affected --dry-run, or kstale restart --uses cm/NAME --dry-run' });
+    if (!options.affected && !options.uses) throw new KstaleError('usage', 'say what to restart: --affected or --uses cm/NAME', { hint: 'kstale restart --affected --dry-run' });
     if (options.filename?.length && !options.dryRun) throw new KstaleError('usage', 'restart writes to a cluster: with -f only --dry-run is possible', { hint: 'drop -f to restart in the current context, or add --dry-run to see the plan' });
     const maxParallel = Number(options.maxParallel);
     if (!Number.isInteger(maxParallel) || maxParallel < 1) throw new KstaleError('usage', `--max-parallel "${options.maxParallel}" is not a positive whole number`);

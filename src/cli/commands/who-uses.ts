@@ -3,10 +3,10 @@ import { descriptionOf } from './catalog.js';
 import type { GraphIndex } from '../../graph/build.js';
 import { DEFAULT_SYNC_PERIOD_MS, findStale, topControllerOf } from '../../analyses/staleness.js';
 import { makeRef, type Ref } from '../../model/refs.js';
-import { whoUses, type ConfigQuery } from '../../graph/queries.js';
+import { ensureConfigKnown, whoUses, type ConfigQuery } from '../../graph/queries.js';
 import { reloadedWithoutReadingConfig } from '../../analyses/explain.js';
 import { WHO_USES_FORMATS } from '../../report/index.js';
-import { whoUsesDocument } from '../../report/render-who-uses.js';
+import { whoUsesDocument, whoUsesWarnings } from '../../report/render-who-uses.js';
 import { answerForContexts } from '../contexts.js';
 import type { CliIo } from '../io.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
@@ -54,11 +54,13 @@ Examples:
     await answerForContexts(options, io, async (single, contextIo) => {
       const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` }, { unused: false });
       const { index } = built;
-      const query: ConfigQuery = { kind, name, namespace: options.allNamespaces ? null : loaded.namespace, key: options.key ?? null };
+      const query: ConfigQuery = { kind, name, namespace: loaded.scope, key: options.key ?? null };
+      ensureConfigKnown(index, query);
       const answer = whoUses(index, query);
       const podsByWorkload = podCountsFor(answer.matched, new Set(answer.references.map((reference) => reference.workload)), index, now);
       const reloadedWithoutReading = answer.matched.flatMap((config) => reloadedWithoutReadingConfig(index, config).map((entry) => ({ config, ...entry })));
       const view = { source: loaded.source, query, ...answer, reloadedWithoutReading, ...(podsByWorkload ? { podsByWorkload } : {}) };
+      for (const warning of whoUsesWarnings(view)) contextIo.stderr(`kstale: warning: ${warning}\n`);
       return { document: () => whoUsesDocument(view), render: (render) => WHO_USES_FORMATS[options.output]!(view, render), code: exitCodeForProblems(loaded.problems) };
     }, setExitCode);
   });

@@ -25,12 +25,23 @@ describe('[I] CLI in-process', () => {
     const run = await runCli(['who-uses', 'cm/app-config', '-n', 'shop', '-f', APP]);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^ConfigMap shop\/app-config \(2 keys\): used by 1 workload, 2 references/);
-    assert.equal(run.stderr, '');
+    assert.equal(run.stderr, 'kstale: warning: key c of ConfigMap shop/app-config does not exist: pods that need it fail to start (CreateContainerConfigError)\n', 'problems go to stderr; stdout is the answer');
   });
 
-  it('without -n, who-uses looks in the default namespace', async () => {
+  it('without -n on files, who-uses looks in every namespace of the files (README "Namespaces")', async () => {
     const run = await runCli(['who-uses', 'cm/app-config', '-f', APP]);
-    assert.match(run.stdout, /ConfigMap app-config in namespace default is not declared in the source and nothing references it\.\nDid you mean: configmap\/app-config \(ns other\), configmap\/app-config \(ns shop\)\?/);
+    assert.match(run.stdout, /^ConfigMap other\/app-config/m);
+    assert.match(run.stdout, /^ConfigMap shop\/app-config/m);
+  });
+
+  it('a name that exists nowhere is an error naming the near ones, exit 2 (as kubectl get cm nope is NotFound)', async () => {
+    const run = await runCli(['who-uses', 'cm/app-confg', '-n', 'shop', '-f', APP]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^kstale: error: configmap "app-confg" not found in namespace shop: not declared, and nothing references it\n  hint: did you mean configmap\/app-config\?\n$/);
+    const key = await runCli(['who-uses', 'cm/app-config', '-n', 'shop', '--key', 'NOPE', '-f', APP]);
+    assert.equal(key.code, 2);
+    assert.match(key.stderr, /"NOPE" is not a key of configmap\/app-config in namespace shop, and nothing reads it\n  hint: its keys: /);
   });
 
   it('-o json is the WhoUses document', async () => {
