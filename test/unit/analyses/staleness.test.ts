@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { auditCluster, auditExitCode } from '../../../src/analyses/audit.js';
 import { configChangeTime } from '../../../src/analyses/managed-fields.js';
 import { graphOf } from '../../helpers/graph.js';
-import { fixture, REAL_DUMPS } from '../../helpers/paths.js';
+import { fixture, REAL_DUMP_FILE } from '../../helpers/paths.js';
 
 function audit(file: string, now: string) {
   return auditCluster(graphOf([file]), { now, syncPeriodMs: 90_000 });
@@ -110,7 +110,7 @@ describe('[U] managedFields change times', () => {
 });
 
 describe('[I] audit of the real dump (../shared/real-dumps/demo-cluster.json)', () => {
-  const result = audit(`${REAL_DUMPS}/demo-cluster.json`, '2026-11-24T16:00:00Z');
+  const result = audit(REAL_DUMP_FILE, '2026-11-24T16:00:00Z');
 
   it('finds the pods that started before the changes made after them', () => {
     assert.deepEqual(
@@ -139,7 +139,7 @@ describe('[I] audit of the real dump (../shared/real-dumps/demo-cluster.json)', 
     assert.equal(gateway.protectionFailed, true);
     assert.deepEqual(result.findings.filter((finding) => finding.rule === 'protection-failed').map((finding) => finding.object), ['Deployment/payments/gateway']);
     assert.ok(result.staleWorkloads.filter((workload) => workload.protectedBy === null).every((workload) => !workload.protectionFailed));
-    const early = audit(`${REAL_DUMPS}/demo-cluster.json`, '2026-11-24T15:14:00Z');
+    const early = audit(REAL_DUMP_FILE, '2026-11-24T15:14:00Z');
     assert.equal(early.staleWorkloads.find((workload) => workload.workload === 'Deployment/payments/gateway')?.protectionFailed, false);
   });
 

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesSource, parseJsonList } from '../../../src/sources/manifests/json-list.js';
 import { loadManifests } from '../../../src/sources/manifests/index.js';
-import { REAL_DUMPS } from '../../helpers/paths.js';
+import { REAL_DUMP_FILE } from '../../helpers/paths.js';
 import { runCli } from '../../helpers/cli.js';
 import { TEST_NOW } from '../../helpers/graph.js';
 
-const realDump = () => JSON.parse(readFileSync(join(REAL_DUMPS, 'demo-cluster.json'), 'utf8')) as { items: unknown[] } & Record<string, unknown>;
+const realDump = () => JSON.parse(readFileSync(REAL_DUMP_FILE, 'utf8')) as { items: unknown[] } & Record<string, unknown>;
 /** Small windows, so that items, separators and the first item's line cross window ends. */
 const valueOf = (text: string, eachItem?: (item: unknown) => unknown, windowBytes = 64) => {
   const documents = parseJsonList(bytesSource(Buffer.from(text)), eachItem, windowBytes);
@@ -18,7 +18,7 @@ const valueOf = (text: string, eachItem?: (item: unknown) => unknown, windowByte
 
 describe('[U] large JSON lists, item by item', () => {
   it('gives what JSON.parse gives for the real dump, in its own layout and in kubectl’s, jq’s tab and Windows line ends', () => {
-    const text = readFileSync(join(REAL_DUMPS, 'demo-cluster.json'), 'utf8');
+    const text = readFileSync(REAL_DUMP_FILE, 'utf8');
     const whole = JSON.parse(text);
     assert.deepEqual(valueOf(text), whole);
     assert.deepEqual(valueOf(JSON.stringify(whole, null, 4)), whole);
@@ -74,7 +74,7 @@ describe('[U] large JSON lists, item by item', () => {
   /** The real dump's items copied (namespaces renamed) until the file is past the size where JSON keeps lines. */
   const largeDump = () => {
     const dump = realDump();
-    const copies = Math.ceil((7 * 1024 * 1024) / readFileSync(join(REAL_DUMPS, 'demo-cluster.json')).length) * 2;
+    const copies = Math.ceil((7 * 1024 * 1024) / readFileSync(REAL_DUMP_FILE).length) * 2;
     const items = Array.from({ length: copies }, (_, copy) => JSON.parse(JSON.stringify(dump.items).replace(/"namespace":"([^"]+)"/g, `"namespace":"$1-${copy}"`)) as unknown[]).flat();
     return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
   };
