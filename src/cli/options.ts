@@ -30,12 +30,16 @@ export type SourceOptions = {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const collectNames = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((name) => name.trim()).filter(Boolean)];
 
-export function addSourceOptions(command: Command, formats: readonly string[]): Command {
+export function addSourceOptions(command: Command, formats: readonly string[], reads: { files: boolean } = { files: true }): Command {
+  // A command that follows a live cluster offers no file options it would refuse.
+  if (reads.files) {
+    command
+      .option('-f, --filename <path>', 'manifest file or directory (recursive), repeatable; - reads stdin', collect)
+      .option('-k, --kustomize <dir>', 'a kustomize overlay, rendered with kubectl kustomize (repeatable)', collect)
+      .option('--helm-values <file>', 'values file for Helm charts found under -f (rendered with helm template when installed; repeatable)', collect);
+  }
   return command
-    .option('-f, --filename <path>', 'manifest file or directory (recursive), repeatable; - reads stdin', collect)
-    .option('-k, --kustomize <dir>', 'a kustomize overlay, rendered with kubectl kustomize (repeatable)', collect)
-    .option('--helm-values <file>', 'values file for Helm charts found under -f (rendered with helm template when installed; repeatable)', collect)
-    .option('-n, --namespace <ns>', 'namespace to look in, and the namespace of objects that name none (default "default")')
+    .option('-n, --namespace <ns>', 'only this namespace (without it: every namespace of files, the context\'s of a cluster); also the namespace of objects that name none (default "default")')
     .option('-A, --all-namespaces', 'look in every namespace')
     .option('-l, --selector <selector>', 'only workloads and pods with these labels (app=web, tier in (a,b), !canary)')
     .option('--context <names>', 'kubeconfig context(s) to read (live cluster): a,b or repeated', collectNames)

@@ -40,5 +40,5 @@ export function describeContainer(reference: Reference): string {
 }
 
 export function describeKey(reference: Reference): string {
-  return reference.key ?? (reference.via === 'envFrom' ? '(all keys)' : reference.via === 'imagePullSecret' || reference.via === 'volumeSecretRef' ? '-' : '(all)');
+  return reference.key ?? (reference.via === 'imagePullSecret' || reference.via === 'volumeSecretRef' ? '-' : '(all keys)');
 }

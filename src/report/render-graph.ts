@@ -13,7 +13,7 @@ export function graphSummary(graph: Graph): string {
   const missingRequired = graph.missing.filter((entry) => !entry.optional).length;
   return (
     `${count(graph.workloads.length, 'workload')}, ${count(graph.configs.length, 'config')}, ${count(refs.length, 'reference')} ` +
-    `(${countBy(refs, 'restart')} need a restart on change, ${countBy(refs, 'live')} live, ${countBy(refs, 'none')} none); ` +
+    `(${countBy(refs, 'restart')} ${countBy(refs, 'restart') === 1 ? 'needs' : 'need'} a restart on change, ${countBy(refs, 'live')} live, ${countBy(refs, 'none')} none); ` +
     `${graph.missing.length} missing (${missingRequired} required); ${graph.unused.length} unused`
   );
 }
@@ -49,7 +49,7 @@ export function renderGraphTable(graph: Graph, options: RenderOptions & { wide?:
     describeKey(reference),
     describeHow(reference),
     reference.update === 'restart' ? paint.yellow('restart') : reference.update,
-    reference.protectedBy ?? '-',
+    reference.protectedBy ?? (reference.update === 'restart' ? paint.red('no') : '-'),
     ...(options.wide ? [reference.optional ? 'yes' : 'no', reference.origin ? `${reference.origin.file}:${reference.origin.line}` : '-'] : []),
   ]);
   const head = ['NAMESPACE', 'WORKLOAD', 'CONTAINER', 'CONFIG', 'KEY', 'HOW', 'ON CHANGE', 'PROTECTED', ...(options.wide ? ['OPTIONAL', 'DECLARED AT'] : [])];

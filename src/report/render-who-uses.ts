@@ -57,7 +57,7 @@ function headline(view: WhoUsesView, ref: Ref, references: readonly Reference[])
   const live = references.filter((reference) => reference.update === 'live').length;
   const producer = config?.producedBy ? `, made by ${parseRef(config.producedBy).kind} ${parseRef(config.producedBy).namespace}/${parseRef(config.producedBy).name}` : '';
   const declared = config ? `${config.keysFrom === null ? 'keys not readable' : `${count(config.keys.length, 'key')}${config.keysFrom === 'managedFields' ? ' (from managedFields)' : ''}`}${config.immutable ? ', immutable' : ''}${producer}` : 'NOT DECLARED in the source';
-  return `${kind} ${namespace}/${name} (${declared}): used by ${workloads} workload${workloads === 1 ? '' : 's'}, ${references.length} reference${references.length === 1 ? '' : 's'} (${restart} need a restart on change, ${live} live)`;
+  return `${kind} ${namespace}/${name} (${declared}): used by ${workloads} workload${workloads === 1 ? '' : 's'}, ${references.length} reference${references.length === 1 ? '' : 's'} (${restart} ${restart === 1 ? 'needs' : 'need'} a restart on change, ${live} live)`;
 }
 
 function stalePods(counts: { pods: number; stale: number } | undefined): string {

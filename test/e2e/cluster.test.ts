@@ -285,7 +285,9 @@ describe('[E] kstale auth', () => {
       assert.match(run.stdout, /^list\s+pods\s+shop\s+yes\s+reading$/m);
       assert.match(run.stdout, /^patch\s+daemonsets\.apps\s+shop\s+no\s+restart$/m);
       assert.match(run.stdout, /kind: ClusterRole\nmetadata:\n  name: kstale-reader/);
-      assert.equal(server.requests.filter((request) => request.method === 'POST').length, 18, '13 lists, get secrets, 4 patches');
+      assert.match(run.stdout, /^watch\s+pods\s+shop\s+yes\s+kstale watch$/m);
+      assert.match(run.stdout, /^list\s+configmaps\s+\(all\)\s+yes\s+finding Reloader \(all namespaces\)$/m);
+      assert.equal(server.requests.filter((request) => request.method === 'POST').length, 33, '13 lists, 13 watches, get secrets, 2 to find Reloader, 4 patches');
       assert.ok(server.requests.every((request) => request.method === 'GET' || request.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'));
     } finally {
       await server.stop();

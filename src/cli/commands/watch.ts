@@ -49,7 +49,7 @@ Examples:
   kstale watch -A
   kstale watch -n shop -o json | jq -c 'select(.type == "Stale")'
   kstale watch -A --metrics-addr :9090`);
-  addSourceOptions(command, FORMATS).action(async (options: WatchCommandOptions) => {
+  addSourceOptions(command, FORMATS, { files: false }).action(async (options: WatchCommandOptions) => {
     checkFormat(options.output, FORMATS);
     if (options.filename?.length) throw new KstaleError('usage', 'watch follows a live cluster: -f is not possible', { hint: 'kstale audit -f … judges files once' });
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');

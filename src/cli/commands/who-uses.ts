@@ -11,7 +11,7 @@ import { answerForContexts } from '../contexts.js';
 import type { CliIo } from '../io.js';
 import { exitCodeForProblems, loadGraph } from '../load-source.js';
 import { addSourceOptions, checkFormat, resolveNow, type SourceOptions } from '../options.js';
-import { parseConfigTarget } from '../target.js';
+import { parseConfigTarget, withTargetNamespace } from '../target.js';
 
 const FORMATS = Object.keys(WHO_USES_FORMATS);
 
@@ -49,7 +49,9 @@ Examples:
   kstale who-uses cm/app-config -n shop -f k8s/ -o json`);
   addSourceOptions(command, FORMATS).action(async (target: string, options: WhoUsesOptions) => {
     checkFormat(options.output, FORMATS);
-    const { kind, name } = parseConfigTarget(target, options.kind);
+    const parsed = parseConfigTarget(target, options.kind);
+    const { kind, name } = parsed;
+    options = withTargetNamespace(options, parsed);
     const now = resolveNow(options.now, io);
     await answerForContexts(options, io, async (single, contextIo) => {
       const { loaded, built } = await loadGraph(single, contextIo, now, { kinds: [kind], for: `who-uses ${kind === 'Secret' ? 'secret' : 'configmap'}/${name}` }, { unused: false });

@@ -18,15 +18,19 @@ export const RESTART_ACCESS: readonly { verb: string; group: string; resource: s
 export async function checkAccess(client: ClusterClient, namespace: string | null): Promise<AccessCheck[]> {
   const wanted = [
     ...CLUSTER_RESOURCES.map((resource) => ({ verb: 'list', group: resource.group, resource: resource.plural, for: 'reading' })),
+    ...CLUSTER_RESOURCES.map((resource) => ({ verb: 'watch', group: resource.group, resource: resource.plural, for: 'kstale watch' })),
     { verb: 'get', group: '', resource: 'secrets', for: '--secret-keys' },
+    { verb: 'list', group: '', resource: 'configmaps', for: 'finding Reloader (all namespaces)', clusterWide: true },
+    { verb: 'get', group: 'apps', resource: 'deployments', for: 'finding Reloader', clusterWide: true },
     ...RESTART_ACCESS.map((entry) => ({ ...entry, for: 'restart' })),
   ];
   return Promise.all(
     wanted.map(async (entry) => {
-      const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: entry.verb, group: entry.group, resource: entry.resource, ...(namespace ? { namespace } : {}) } } };
+      const where = 'clusterWide' in entry ? null : namespace;
+      const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: entry.verb, group: entry.group, resource: entry.resource, ...(where ? { namespace: where } : {}) } } };
       const response = await client.send('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', JSON.stringify(review), 'application/json');
       const allowed = response.status === 201 || response.status === 200 ? Boolean((JSON.parse(response.body) as { status?: { allowed?: boolean } }).status?.allowed) : false;
-      return { ...entry, namespace, allowed };
+      return { verb: entry.verb, group: entry.group, resource: entry.resource, for: entry.for, namespace: where, allowed };
     }),
   );
 }
@@ -39,19 +43,22 @@ metadata:
 rules:
   - apiGroups: [""]
     resources: [pods, configmaps, secrets, serviceaccounts, replicationcontrollers]
-    verbs: [list]
+    verbs: [list, watch]
   - apiGroups: [apps]
     resources: [deployments, replicasets, statefulsets, daemonsets]
-    verbs: [list]
+    verbs: [list, watch]
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs: [get]
   - apiGroups: [batch]
     resources: [jobs, cronjobs]
-    verbs: [list]
+    verbs: [list, watch]
   - apiGroups: [networking.k8s.io]
     resources: [ingresses]
-    verbs: [list]
+    verbs: [list, watch]
   - apiGroups: [argoproj.io]
     resources: [rollouts]
-    verbs: [list]
+    verbs: [list, watch]
 `;
 
 export const RESTARTER_CLUSTER_ROLE = `apiVersion: rbac.authorization.k8s.io/v1

@@ -113,7 +113,7 @@ export async function connectToCluster(options: KubeconfigOptions): Promise<Clus
     resolved = resolveContext(config, selectContext(config, options.context));
   } else {
     const inCluster = inClusterContext(options);
-    if (!inCluster) throw new KstaleError('cluster', `no kubeconfig found: looked at ${looked}`, { hint: 'pass --kubeconfig FILE, or read manifests or a dump with -f' });
+    if (!inCluster) throw new KstaleError('cluster', `no kubeconfig found: looked at ${looked}`, { hint: 'pass --kubeconfig FILE or set KUBECONFIG (audit, who-uses, graph, explain and lint also read manifests or a dump with -f)' });
     resolved = inCluster;
   }
   const { agent, headers } = resolved.needsClientNode ? await clientNodeCredentials(files, resolved.name) : nativeCredentials(resolved);

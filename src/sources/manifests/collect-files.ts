@@ -66,6 +66,9 @@ export function collectFiles(paths: readonly string[]): { files: CollectedFile[]
       const before = files.length;
       walkDirectory(path, files, problems);
       if (files.length === before) problems.push({ code: 'unreadable', severity: 'error', file: path, message: 'no .yaml, .yml or .json files in this directory' });
+    } else if (/\.(md|markdown|txt|rst|adoc|html?|sh|py|go|ts|js|tpl|tgz|gz|tar|zip|png|jpe?g|svg)$/i.test(path)) {
+      // Named on purpose but not a manifest (lint README.md): say so, rather than a YAML error.
+      problems.push({ code: 'unreadable', severity: 'error', file: path, message: `not a YAML or JSON manifest (${path.slice(path.lastIndexOf('.'))}): kstale reads .yaml, .yml and .json files (or stdin with -)` });
     } else {
       files.push({ path, explicit: true });
     }
