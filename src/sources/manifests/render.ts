@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { basename, join, normalize } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, normalize, relative, resolve } from 'node:path';
 import { KstaleError } from '../../model/errors.js';
 import { asString, isRecord, type K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
@@ -44,12 +46,76 @@ function renderedObjects(text: string, label: string, baseDir: string, defaultNa
   return { objects, problems };
 }
 
+/** The kustomize suffix of a generated name: the generator's own name is what is written. */
+const GENERATED_SUFFIX = /-[bcdfghkmt2456789]{10}$/;
+
 /**
- * `-k DIR`: the overlay rendered as kubectl renders it (`kubectl kustomize DIR`, or `kustomize
- * build DIR` when only that is installed), then read like `-f -`.
+ * Where a rendered object is written in its source file: the line of its document (same kind and
+ * name, or a name the overlay prefixed or suffixed), or of the generator entry that made it.
+ */
+function sourceLine(file: string, kind: string, name: string, generated: boolean, cache: Map<string, string | null>): number {
+  if (!cache.has(file)) {
+    try {
+      cache.set(file, readFileSync(file, 'utf8'));
+    } catch {
+      cache.set(file, null);
+    }
+  }
+  const text = cache.get(file);
+  if (!text) return 1;
+  if (generated) {
+    const base = name.replace(GENERATED_SUFFIX, '');
+    const index = text.split('\n').findIndex((line) => new RegExp(`^\\s*-?\\s*name:\\s*["']?${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`).test(line));
+    return index >= 0 ? index + 1 : 1;
+  }
+  const documents = parseYamlText(text).flatMap((document) => (document.ok && isRecord(document.value) ? [{ value: document.value, line: document.line }] : []));
+  const ofKind = documents.filter((document) => document.value.kind === kind);
+  const nameOf = (value: Record<string, unknown>) => (isRecord(value.metadata) ? asString(value.metadata.name) : undefined) ?? '';
+  const found = ofKind.find((document) => nameOf(document.value) === name) ?? ofKind.find((document) => nameOf(document.value) !== '' && (name.endsWith(nameOf(document.value)) || name.startsWith(nameOf(document.value)))) ?? (ofKind.length === 1 ? ofKind[0] : undefined);
+  return found?.line ?? 1;
+}
+
+/**
+ * Objects rendered from an overlay, each pointed at its source file and the line of its object
+ * there (kustomize's origin annotation), so SARIF and GitHub annotations can place findings.
+ * Field positions of the rendered stream would point at no file: findings use the object's line
+ * (a field an overlay patched: the base object's line).
+ */
+function atSourceFiles(objects: readonly K8sObject[], root: string): K8sObject[] {
+  const cache = new Map<string, string | null>();
+  return objects.map((object) => {
+    const metadata = isRecord(object.raw.metadata) ? object.raw.metadata : {};
+    const originText = isRecord(metadata.annotations) ? asString(metadata.annotations[ORIGIN_ANNOTATION]) : undefined;
+    const origin = originText ? (yaml.load(originText) as { path?: string; configuredIn?: string } | undefined) : undefined;
+    const source = origin?.path ?? origin?.configuredIn;
+    if (!source || /^[a-z]+:\/\//.test(source)) return object;
+    const absolute = resolve(root, source);
+    const file = relative(process.cwd(), absolute) || absolute;
+    const { positionOf: _rendered, ...rest } = object;
+    return { ...rest, origin: { file, line: sourceLine(absolute, object.kind, object.name, !origin?.path, cache) } };
+  });
+}
+
+/**
+ * `-k DIR`: the overlay rendered as kubectl renders it (`kubectl kustomize`, or `kustomize build`
+ * when only that is installed), then read like `-f -`. It is rendered through a temporary
+ * kustomization that adds `buildMetadata: [originAnnotations]`, so that each object names its
+ * source file; if that wrapper does not render (an old kustomize), the overlay is rendered as is.
  */
 export function loadKustomization(dir: string, options: { defaultNamespace: string; digestValues?: boolean; run?: Runner }): { objects: K8sObject[]; problems: Problem[] } {
   const run = options.run ?? runProgram;
+  const wrapper = mkdtempSync(join(tmpdir(), 'kstale-kustomize-'));
+  try {
+    writeFileSync(join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(relative(wrapper, resolve(dir)))}\nbuildMetadata: [originAnnotations]\n`);
+    let wrapped = run('kubectl', ['kustomize', wrapper]);
+    if (wrapped.missing) wrapped = run('kustomize', ['build', wrapper]);
+    if (!wrapped.missing && wrapped.status === 0) {
+      const rendered = renderedObjects(wrapped.stdout, dir, wrapper, options.defaultNamespace, options.digestValues);
+      return { objects: atSourceFiles(rendered.objects, wrapper), problems: rendered.problems };
+    }
+  } finally {
+    rmSync(wrapper, { recursive: true, force: true });
+  }
   let result = run('kubectl', ['kustomize', dir]);
   let tool = 'kubectl kustomize';
   if (result.missing) {
