@@ -19,7 +19,7 @@ export type WatchMetrics = Readonly<{
 /** What one watched context contributes: its live state and the resources it watches. */
 export type MetricsSource = Readonly<{ context: string; state: LiveState; kinds: readonly { kind: string; plural: string }[] }>;
 
-export async function createWatchMetrics(sources: readonly MetricsSource[], clock: () => Date): Promise<WatchMetrics> {
+export async function createWatchMetrics(sources: readonly MetricsSource[], clock: () => Date, protectionGraceMs = 5 * 60_000): Promise<WatchMetrics> {
   const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kstale_' });
@@ -58,6 +58,25 @@ export async function createWatchMetrics(sources: readonly MetricsSource[], cloc
           for (const reference of verdict.references) {
             const config = parseRef(reference.config);
             this.set({ ...workloadLabels(verdict.workload, extra), config_kind: config.kind, config: config.name, key: reference.key ?? '', protected_by: reference.protectedBy ?? '' }, 1);
+          }
+        }
+      });
+    },
+  });
+  new Gauge({
+    name: 'kstale_protection_failed',
+    help: 'A stale reference that something should restart (Reloader, wave, a checksum…) and that is still stale past the protection grace period: the protector missed it',
+    labelNames: withContext(['namespace', 'kind', 'workload', 'config_kind', 'config', 'key', 'protected_by']),
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = clock().getTime();
+      each(({ state }, extra) => {
+        for (const verdict of state.staleWorkloads()) {
+          for (const reference of verdict.references) {
+            if (!reference.protectedBy || now - Date.parse(reference.changedAt) <= protectionGraceMs) continue;
+            const config = parseRef(reference.config);
+            this.set({ ...workloadLabels(verdict.workload, extra), config_kind: config.kind, config: config.name, key: reference.key ?? '', protected_by: reference.protectedBy }, 1);
           }
         }
       });

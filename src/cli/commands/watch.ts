@@ -23,6 +23,7 @@ type WatchCommandOptions = SourceOptions & {
   exclude: string[];
   annotate?: boolean;
   secretValues?: boolean;
+  protectionGrace: string;
 };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -39,6 +40,7 @@ export function watchCommand(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--max-parallel <n>', 'with --restart-after: workloads restarted at the same time', '1')
     .option('--exclude <kind/name>', 'with --restart-after: never restart this workload (repeatable)', collect, [])
     .option('--annotate', 'with --restart-after: also set kstale.io/restarted-for on the pod template')
+    .option('--protection-grace <duration>', 'a protected reference still stale this long after its change is exported as kstale_protection_failed', '5m')
     .option('--secret-values', 'judge Secrets by their values too (needs get/list/watch secrets; values are hashed with a key that lives only in this process, then dropped)')
     .addHelpText('after', `
 Lists every resource kstale reads, then watches it from the list's resourceVersion (bookmarks,
@@ -53,6 +55,7 @@ Examples:
     checkFormat(options.output, FORMATS);
     if (options.filename?.length) throw new KstaleError('usage', 'watch follows a live cluster: -f is not possible', { hint: 'kstale audit -f … judges files once' });
     const syncPeriodMs = parseDuration(options.syncPeriod, '--sync-period');
+    const protectionGraceMs = parseDuration(options.protectionGrace, '--protection-grace');
     const watchSeconds = Number(options.watchSeconds);
     if (!Number.isInteger(watchSeconds) || watchSeconds < 1) throw new KstaleError('usage', `--watch-seconds "${options.watchSeconds}" is not a positive whole number`);
     const restartAfterMs = options.restartAfter === undefined ? undefined : parseDuration(options.restartAfter, '--restart-after');
@@ -171,7 +174,7 @@ Examples:
         return undefined;
       }
     }))).filter((follower): follower is NonNullable<typeof follower> => follower !== undefined);
-    const metrics = await createWatchMetrics(followers.map(({ context, state, kinds }) => ({ context, state, kinds })), () => new Date(now()));
+    const metrics = await createWatchMetrics(followers.map(({ context, state, kinds }) => ({ context, state, kinds })), () => new Date(now()), protectionGraceMs);
     const served = options.metricsAddr ? await serveMetrics(options.metricsAddr, metrics, () => followers.every((follower) => follower.ready())) : undefined;
     if (served) io.stderr(`kstale: serving metrics on ${served.url}/metrics\n`);
     const removeHandler = io.onInterrupt(() => controller.abort());
