@@ -46,7 +46,8 @@ export type TimelineDocument = Readonly<{
   savedAt: string;
   /** periods a watcher was running */
   watched: readonly { from: string; to: string }[];
-  configs: Readonly<Record<Ref, { since: string; keys: Readonly<Record<string, readonly (readonly [number, string] | readonly [number, string, 0])[]>> }>>;
+  /** per key its versions, [id, since] (a third element 0: inferred); a bare id is one version that began at the config's since */
+  configs: Readonly<Record<Ref, { since: string; keys: Readonly<Record<string, number | readonly (readonly [number, string] | readonly [number, string, 0])[]>> }>>;
 }>;
 
 export type ExactVerdict = Readonly<{ stale: boolean; changedAt: string }>;
@@ -226,11 +227,14 @@ export class ValueTimeline {
   }
 
   toDocument(): TimelineDocument {
-    const configs: Record<Ref, { since: string; keys: Record<string, (readonly [number, string] | readonly [number, string, 0])[]> }> = {};
+    const configs: Record<Ref, { since: string; keys: Record<string, number | (readonly [number, string] | readonly [number, string, 0])[]> }> = {};
     for (const [ref, state] of [...this.configs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const keys: Record<string, (readonly [number, string] | readonly [number, string, 0])[]> = {};
+      const keys: Record<string, number | (readonly [number, string] | readonly [number, string, 0])[]> = {};
       for (const [key, keyState] of [...state.keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        keys[key] = keyState.versions.map((version) => (version.observed ? ([version.id, version.since] as const) : ([version.id, version.since, 0] as const)));
+        const [first] = keyState.versions;
+        // Most keys never change: one version since the config's time is written as its id alone.
+        if (keyState.versions.length === 1 && first!.observed && first!.since === state.since) keys[key] = first!.id;
+        else keys[key] = keyState.versions.map((version) => (version.observed ? ([version.id, version.since] as const) : ([version.id, version.since, 0] as const)));
       }
       configs[ref] = { since: state.since, keys };
     }
@@ -248,14 +252,16 @@ export class ValueTimeline {
       if (!isRecord(entry) || !isRecord(entry.keys)) continue;
       const keys = new Map<string, KeyState>();
       let nextId = 1;
-      for (const [key, list] of Object.entries(entry.keys)) {
+      const since = typeof entry.since === 'string' ? entry.since : document.begins;
+      for (const [key, written] of Object.entries(entry.keys)) {
+        const list = typeof written === 'number' ? [[written, since]] : written;
         if (!Array.isArray(list)) continue;
         const versions = list.filter((item): item is unknown[] => Array.isArray(item) && typeof item[0] === 'number' && typeof item[1] === 'string').map((item) => ({ id: item[0] as number, since: item[1] as string, observed: item[2] !== 0 }));
         if (versions.length === 0) continue;
         for (const version of versions) nextId = Math.max(nextId, version.id + 1);
         keys.set(key, { versions, idOf: new Map(), current: undefined });
       }
-      timeline.configs.set(ref, { keys, nextId, since: typeof entry.since === 'string' ? entry.since : document.begins });
+      timeline.configs.set(ref, { keys, nextId, since });
     }
     return timeline;
   }

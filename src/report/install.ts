@@ -15,7 +15,7 @@ export type InstallOptions = Readonly<{
 }>;
 
 /** The shards a timeline may grow to (NAME, NAME-1 …): RBAC names each one. */
-const TIMELINE_SHARDS = 5;
+const TIMELINE_SHARDS = 10;
 
 const NAME = 'kstale';
 const LABELS = { 'app.kubernetes.io/name': 'kstale', 'app.kubernetes.io/component': 'watch' };

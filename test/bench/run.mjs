@@ -98,6 +98,10 @@ if (realKit && existsSync(realKit)) {
 const watchRun = spawnSync(process.execPath, ['test/bench/watch.mjs', '--pods', '5000', '--edits', '1000', '--events', '10000'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
 const watchResult = watchRun.status === 0 ? JSON.parse(watchRun.stdout.trim().split('\n').pop()) : undefined;
 if (!watchResult) console.error(`watch bench failed:\n${watchRun.stderr}`);
+// The same with the value timeline kept in a ConfigMap (issue 24): writes at most one per 10 s.
+const timelineRun = spawnSync(process.execPath, ['test/bench/watch.mjs', '--pods', '5000', '--edits', '1000', '--events', '10000', '--timeline'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+const timelineResult = timelineRun.status === 0 ? JSON.parse(timelineRun.stdout.trim().split('\n').pop()) : undefined;
+if (!timelineResult) console.error(`watch --timeline bench failed:\n${timelineRun.stderr}`);
 
 const table = [['work', 'kstale', 'floor', 'ratio', 'RSS', 'RSS ratio', 'target', 'floor is']];
 for (const entry of rows) {
@@ -109,5 +113,8 @@ if (watchResult) {
   console.log(`\nwatch, ${watchResult.pods} pods: server event → changed verdict p50 ${watchResult.p50Ms} ms, p99 ${watchResult.p99Ms} ms (target < 200 ms) over ${watchResult.verdictsSeen} edits; RSS ${watchResult.rssStartMb} MB after start-up, ${watchResult.rssAfterEventsMb} MB after ${watchResult.events} events (${watchResult.rssGrowth}×, target ≤ 1.1×; heap used ${watchResult.heapStartMb} → ${watchResult.heapAfterEventsMb} MB)`);
 }
 if (!hasKubectl) console.log('kubectl is not installed: the live rows are skipped.');
-const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, rows, watch: watchResult ?? null };
+if (timelineResult) {
+  console.log(`watch --timeline, ${timelineResult.pods} pods: p50 ${timelineResult.p50Ms} ms, p99 ${timelineResult.p99Ms} ms (target < 200 ms) over ${timelineResult.verdictsSeen} edits; ${timelineResult.timelineWrites} timeline saves in ${timelineResult.runSeconds} s (${timelineResult.timelineWritesPer10s} per 10 s besides the one on exit, target ≤ 1); RSS ${timelineResult.rssStartMb} → ${timelineResult.rssAfterEventsMb} MB (${timelineResult.rssGrowth}×, target ≤ 1.2×)`);
+}
+const results = { machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version }, runs, rows, watch: watchResult ?? null, watchTimeline: timelineResult ?? null };
 writeFileSync(join(root, 'test', 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -2,7 +2,10 @@
 // watch following it, then config edits one at a time: the time from the server sending the
 // change to kstale printing the changed verdict (the metrics are computed from the same state
 // at scrape time), and RSS after start-up against RSS after many more events.
-// Usage: node test/bench/watch.mjs [--pods 5000] [--edits 1000] [--events 10000]
+// Edits change a value (watch judges by values): each one turns its readers Stale, the next edit of
+// the same config turns the value back and them Fresh, so every edit yields a verdict.
+// --timeline: kstale watch keeps the value timeline in a ConfigMap; its writes are counted.
+// Usage: node test/bench/watch.mjs [--pods 5000] [--edits 1000] [--events 10000] [--timeline]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +18,7 @@ const option = (name, fallback) => Number(args.includes(name) ? args[args.indexO
 const pods = option('--pods', 5000);
 const edits = option('--edits', 1000);
 const extraEvents = option('--events', 10000);
+const withTimeline = args.includes('--timeline');
 const dir = join(root, 'test', 'bench', 'out', String(pods));
 if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['test/bench/generate.mjs', '--pods', String(pods), '--out', dir], { cwd: root, stdio: 'inherit' });
 const { items } = JSON.parse(readFileSync(join(dir, 'dump.json'), 'utf8'));
@@ -25,7 +29,8 @@ const targets = items.filter((item) => item.kind === 'ConfigMap' && readByEnvFro
 
 const server = await new FakeApiServer(items).start();
 server.bookmarkMs = 5000;
-const child = spawn(process.execPath, ['bin/kstale.js', 'watch', '-A', '-o', 'json', '--kubeconfig', server.kubeconfig(), '--metrics-addr', '127.0.0.1:0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(process.execPath, ['bin/kstale.js', 'watch', '-A', '-o', 'json', '--kubeconfig', server.kubeconfig(), '--metrics-addr', '127.0.0.1:0', ...(withTimeline ? ['--timeline', 'kstale/kstale-timeline'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+const startedAt = performance.now();
 let stderr = '';
 child.stderr.on('data', (chunk) => (stderr += chunk));
 const waiters = [];
@@ -58,10 +63,17 @@ const heapStart = await heap();
 
 const latencies = [];
 const time = (index) => new Date(Date.parse('2026-12-01T00:00:00Z') + index * 1000).toISOString().replace('.000Z', 'Z');
+const editsOf = new Map();
 for (let index = 0; index < edits; index++) {
-  const config = structuredClone(targets[index % targets.length]);
+  const target = targets[index % targets.length];
+  const ref = `ConfigMap/${target.metadata.namespace}/${target.metadata.name}`;
+  const round = editsOf.get(ref) ?? 0;
+  editsOf.set(ref, round + 1);
+  const config = structuredClone(target);
+  // Odd rounds change LOG_LEVEL, even rounds put the original value back.
+  if (round % 2 === 0) config.data = { ...config.data, LOG_LEVEL: `bench-${index}` };
   config.metadata.managedFields = [...(config.metadata.managedFields ?? []), { manager: 'bench', operation: 'Update', apiVersion: 'v1', time: time(index), fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:LOG_LEVEL': {} } } }];
-  const seen = new Promise((resolve) => waiters.push({ match: `"changedAt":"${time(index)}"`, resolve }));
+  const seen = new Promise((resolve) => waiters.push({ match: `"config":"${ref}"`, resolve }));
   const sent = performance.now();
   server.update(config);
   const shown = await Promise.race([seen, new Promise((resolve) => setTimeout(() => resolve(undefined), 5000))]);
@@ -80,6 +92,14 @@ await new Promise((resolve) => setTimeout(resolve, 1000));
 const rssAfter = await rss();
 const heapAfter = await heap();
 child.kill('SIGTERM');
+await new Promise((resolve) => child.on('close', resolve));
+const runSeconds = (performance.now() - startedAt) / 1000;
+// One save writes every shard; it is counted once, by its write of the first ConfigMap.
+const saveTimes = server.requests.filter((request) => (request.method === 'PUT' || request.method === 'POST') && /\/configmaps(\/kstale-timeline)?$/.test(request.path) && request.body.includes('"name":"kstale-timeline"')).map((request) => request.at);
+const timelineWrites = saveTimes.length;
+// The last save is the one on exit; the others come from the 10 s timer.
+const shortestGapSeconds = saveTimes.length > 2 ? Math.min(...saveTimes.slice(1, -1).map((at, index) => (at - saveTimes[index]) / 1000)) : null;
+if (process.env.BENCH_DEBUG) console.error(stderr, server.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path}`).join('\n'));
 await server.stop();
 
 latencies.sort((a, b) => a - b);
@@ -96,5 +116,6 @@ const result = {
   heapStartMb: Math.round(heapStart),
   heapAfterEventsMb: Math.round(heapAfter),
   events: edits + extraEvents,
+  ...(withTimeline ? { timelineWrites, runSeconds: Math.round(runSeconds), timelineWritesPer10s: Number((((timelineWrites - 1) / runSeconds) * 10).toFixed(2)), shortestGapSeconds } : {}),
 };
 console.log(JSON.stringify(result));

@@ -9,7 +9,7 @@ import { matchesLabels, parseLabelSelector } from '../../src/graph/selector.js';
 import { CLUSTER_RESOURCES } from '../../src/sources/cluster/resources.js';
 import { fixture } from './paths.js';
 
-export type RecordedRequest = Readonly<{ method: string; path: string; query: Record<string, string>; headers: Record<string, string | string[] | undefined>; body: string }>;
+export type RecordedRequest = Readonly<{ method: string; path: string; query: Record<string, string>; headers: Record<string, string | string[] | undefined>; body: string; at: number }>;
 export type InjectedFailure = { match: RegExp; status: number; times: number; retryAfter?: string; method?: string };
 type Item = Record<string, any>;
 
@@ -230,7 +230,7 @@ export class FakeApiServer {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? '/', 'http://fake');
-    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const recorded: RecordedRequest = { method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
     this.requests.push(recorded);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const send = (code: number, body: string, headers: Record<string, string> = {}) => {

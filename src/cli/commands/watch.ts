@@ -92,6 +92,9 @@ Examples:
       // Judged by values: a timeline of every watched key, kept (with --timeline) in a ConfigMap.
       const values = await startTimeline(connection.client, options, now(), contextIo);
       state.timeline = values.timeline;
+      // Whether every watch was current when the watch was ended: then the timeline is true up to that moment.
+      let connectedAtStop = false;
+      controller.signal.addEventListener('abort', () => (connectedAtStop = synced && disconnected.size === 0));
       // Found once at the start: a Reloader installed or removed during the watch is seen at the next start.
       const found = await clusterReloaders(connection.client, namespaces, []);
       state.reloaders = found.reloaders;
@@ -156,7 +159,7 @@ Examples:
             });
           } finally {
             if (restarter) await restarter.stop();
-            await values.stop(now(), disconnected.size === 0);
+            await values.stop(now(), connectedAtStop);
           }
         },
       };

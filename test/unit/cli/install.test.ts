@@ -68,7 +68,7 @@ describe('[U] kstale install: the manifests that run kstale watch in a cluster',
     assert.equal(role.metadata.namespace, 'kstale');
     assert.deepEqual(role.rules, [
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['kstale-timeline', 'kstale-timeline-1', 'kstale-timeline-2', 'kstale-timeline-3', 'kstale-timeline-4'], verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['kstale-timeline', ...Array.from({ length: 9 }, (_, index) => `kstale-timeline-${index + 1}`)], verbs: ['get', 'update'] },
     ]);
     assert.ok(manifests.some((manifest) => manifest.kind === 'RoleBinding' && manifest.metadata.name === 'kstale-timeline'));
     const container = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0];
