@@ -53,7 +53,7 @@ function otherProtections(built: BuiltGraph, workload: Ref, config: Ref): string
   const lines: string[] = [];
   if (node?.immutable) lines.push(`immutable: the ${kind} is immutable: it cannot change, a new name is needed`);
   if (!extracted) return lines;
-  const rolling = ['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout'].includes(extracted.annotations.kind);
+  const rolling = ['Deployment', 'StatefulSet', 'DaemonSet'].includes(extracted.annotations.kind);
   if (extracted.annotations.annotations[WAVE_ANNOTATION] === 'true') lines.push(rolling ? `wave: ${WAVE_ANNOTATION}: "true" on the workload (wave rolls it when a config it reads changes)` : `wave: annotated, but wave does not roll a ${extracted.annotations.kind}`);
   const checksums = Object.keys(extracted.annotations.templateAnnotations).filter((key) => key.startsWith(CHECKSUM_ANNOTATION_PREFIX));
   if (checksums.length > 0) lines.push(`checksum: ${checksums.join(', ')} on the pod template: a change applied through the same Helm release rolls it; a kubectl edit of the ${kind} does not`);

@@ -34,8 +34,10 @@ export const CHECKSUM_ANNOTATION_PREFIX = 'checksum/';
 /** kustomize's configMapGenerator/secretGenerator suffix: a dash and 10 characters of this alphabet. */
 export const KUSTOMIZE_HASH_SUFFIX = /-[bcdfghkmt2456789]{10}$/;
 
-/** Kinds that a wave or checksum change actually rolls (a bare Pod or Job does not). */
+/** Kinds that a checksum change of the pod template actually rolls (a bare Pod or Job does not). */
 const ROLLING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
+/** wave (wave-k8s/wave) updates Deployments, StatefulSets and DaemonSets only. */
+const WAVE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** What protection needs of a workload: Reloader's view of it (metadata and template annotations apart, never merged). */
 export type WorkloadAnnotations = ReloaderWorkload;
@@ -53,11 +55,9 @@ export function protectionFor(reference: Reference, workload: WorkloadAnnotation
     const target = { kind: kind as 'ConfigMap' | 'Secret', namespace, name, annotations: config?.annotations ?? {} };
     if (reloaders.some((reloader) => reloaderDecision(workload, target, reloader).reloads)) return 'reloader';
   }
-  if (ROLLING_KINDS.has(workload.kind)) {
-    // wave reads its annotation from the workload's own metadata.
-    if (workload.annotations[WAVE_ANNOTATION] === 'true') return 'wave';
-    if (Object.keys(workload.templateAnnotations).some((key) => key.startsWith(CHECKSUM_ANNOTATION_PREFIX))) return 'checksum';
-  }
+  // wave reads its annotation from the workload's own metadata.
+  if (WAVE_KINDS.has(workload.kind) && workload.annotations[WAVE_ANNOTATION] === 'true') return 'wave';
+  if (ROLLING_KINDS.has(workload.kind) && Object.keys(workload.templateAnnotations).some((key) => key.startsWith(CHECKSUM_ANNOTATION_PREFIX))) return 'checksum';
   if (KUSTOMIZE_HASH_SUFFIX.test(name)) return 'kustomize-hash';
   return null;
 }
