@@ -164,7 +164,7 @@ function effectOf(references: readonly Reference[], change: ConfigChange, templa
   const reading = references.filter((reference) => reference.update !== 'none' && readKeys(reference).length > 0);
   if (templateChanges) return { outcome: 'rolls-on-apply', keys, why: 'the pod template changes in the same apply, so the pods are replaced and read the new values' };
   if (reading.length === 0) {
-    const why = references.every((reference) => reference.update === 'none') ? 'used only at image pull' : `reads only unchanged keys of ${label}`;
+    const why = references.every((reference) => reference.update === 'none') ? (references.every((reference) => reference.via === 'imagePullSecret') ? 'used only at image pull' : 'used only at image pull or volume mount') : `reads only unchanged keys of ${label}`;
     return { outcome: 'unaffected', keys, why };
   }
   const restart = reading.filter((reference) => reference.update === 'restart');
@@ -172,7 +172,9 @@ function effectOf(references: readonly Reference[], change: ConfigChange, templa
     if (restart.every((reference) => reference.protectedBy === 'reloader' || reference.protectedBy === 'wave')) return { outcome: 'protected', keys, why: `${restart[0]!.protectedBy} restarts it when ${label} changes` };
     const how = [...new Set(restart.map((reference) => (reference.subPath ? 'subPath mount' : reference.via)))].join(', ');
     const unsure = change.valuesCompared ? '' : ` (values of ${label} were not compared: --secret-keys to compare)`;
-    return { outcome: 'restart-needed', keys, why: `reads the changed keys through ${how}: running pods keep the old values until restarted${unsure}` };
+    // A checksum annotation rolls the workload only when the same Helm release renders the change into it.
+    const checksum = restart.some((reference) => reference.protectedBy === 'checksum') ? `; its checksum/* annotation covers only changes applied through its Helm release, and this one leaves the pod template as it is` : '';
+    return { outcome: 'restart-needed', keys, why: `reads the changed keys through ${how}: running pods keep the old values until restarted${unsure}${checksum}` };
   }
   return { outcome: 'live', keys, why: 'mounted as a volume: the kubelet updates the files within about a minute' };
 }
