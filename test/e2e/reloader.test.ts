@@ -65,6 +65,27 @@ describe('[E] "protected by reloader" only where a Reloader runs, with its optio
     }
   });
 
+  it("Reloader's resource selector: a config without the label is not watched; with it, it is", async () => {
+    await withReloader(reloaderObjects({ reloaderOptions: { resourceSelectors: ['reloader:enabled'] } }), async () => {
+      assert.deepEqual(gatewayProtection((await whoUses()).stdout), [null]);
+      const config = structuredClone(server.objectsOf('ConfigMap').find((object) => object.metadata.name === 'gateway-config')!);
+      server.update({ ...config, metadata: { ...config.metadata, labels: { ...(config.metadata.labels ?? {}), reloader: 'enabled' } } });
+      try {
+        assert.deepEqual(gatewayProtection((await whoUses()).stdout), ['reloader']);
+      } finally {
+        server.update(config);
+      }
+    });
+  });
+
+  it("a namespace selector that cannot be checked (namespaces not listable) counts no protection, and says so", async () => {
+    await withReloader(reloaderObjects({ reloaderOptions: { namespaceSelectors: ['team=payments'] } }), async () => {
+      const run = await whoUses();
+      assert.deepEqual(gatewayProtection(run.stdout), [null]);
+      assert.match(run.stderr, /a Reloader watches only namespaces labelled team=payments, and namespaces cannot be listed/);
+    });
+  });
+
   it('a Reloader with no ready pod, or meta-info left behind by one that is gone: not protected', async () => {
     await withReloader(reloaderObjects({ readyReplicas: 0 }), async () => {
       const run = await whoUses();
