@@ -10,23 +10,28 @@ import { TIMELINE_KEY, type TimelineLocation } from '../sources/cluster/timeline
 /** Under the 1 MiB object limit with room for metadata. */
 const SHARD_BYTES = 900 * 1024;
 
-type Document = Readonly<{ configs: Readonly<Record<string, unknown>> } & Record<string, unknown>>;
+/** What a save needs of a timeline: its head, and its config entries one at a time. */
+export type TimelineSource = Readonly<{ head: () => Record<string, unknown>; configEntries: () => Iterable<[string, unknown]> }>;
 
-/** The document split into shards of at most SHARD_BYTES of JSON each (by whole configs); the first carries the rest of the document and the count. */
-export function shardTimeline(document: Document, maxBytes = SHARD_BYTES): Record<string, unknown>[] {
-  const { configs, ...head } = document;
-  const parts: Record<string, unknown>[] = [{}];
+/**
+ * The timeline as the JSON text of each shard (at most `maxBytes` of config entries each, whole
+ * configs); the first carries the head and the count. Built from each entry's text once: no whole
+ * document is made.
+ */
+export function shardTimeline(timeline: TimelineSource, maxBytes = SHARD_BYTES): string[] {
+  const parts: string[][] = [[]];
   let size = 0;
-  for (const [ref, entry] of Object.entries(configs)) {
-    const bytes = Buffer.byteLength(JSON.stringify({ [ref]: entry }));
-    if (size > 0 && size + bytes > maxBytes) {
-      parts.push({});
+  for (const [ref, entry] of timeline.configEntries()) {
+    const text = `${JSON.stringify(ref)}:${JSON.stringify(entry)}`;
+    if (size > 0 && size + text.length > maxBytes) {
+      parts.push([]);
       size = 0;
     }
-    parts[parts.length - 1]![ref] = entry;
-    size += bytes;
+    parts[parts.length - 1]!.push(text);
+    size += text.length + 1;
   }
-  return parts.map((part, index) => (index === 0 ? { ...head, shards: parts.length, configs: part } : { configs: part }));
+  const head = JSON.stringify({ ...timeline.head(), shards: parts.length });
+  return parts.map((part, index) => `${index === 0 ? `${head.slice(0, -1)},` : '{'}"configs":{${part.join(',')}}}`);
 }
 
 const path = (location: TimelineLocation, name?: string) => `/api/v1/namespaces/${encodeURIComponent(location.namespace)}/configmaps${name ? `/${encodeURIComponent(name)}` : ''}`;
@@ -42,12 +47,12 @@ function failure(response: ClusterResponse, what: string): string {
 }
 
 /** Writes one shard: update when it exists (with a fresh resourceVersion on a 409), create otherwise. */
-async function writeShard(client: ClusterClient, location: TimelineLocation, name: string, data: Record<string, unknown>): Promise<string | undefined> {
+async function writeShard(client: ClusterClient, location: TimelineLocation, name: string, text: string): Promise<string | undefined> {
   const body = (resourceVersion?: string) => JSON.stringify({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name, namespace: location.namespace, labels: { 'app.kubernetes.io/managed-by': 'kstale', 'kstale.io/timeline': location.name }, ...(resourceVersion ? { resourceVersion } : {}) },
-    data: { [TIMELINE_KEY]: JSON.stringify(data) },
+    data: { [TIMELINE_KEY]: text },
   });
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await client.get(path(location, name));
@@ -66,8 +71,8 @@ async function writeShard(client: ClusterClient, location: TimelineLocation, nam
 }
 
 /** Saves the whole timeline; undefined when every shard was written, else what failed. */
-export async function saveTimeline(client: ClusterClient, location: TimelineLocation, document: Document): Promise<string | undefined> {
-  const shards = shardTimeline(document);
+export async function saveTimeline(client: ClusterClient, location: TimelineLocation, timeline: TimelineSource): Promise<string | undefined> {
+  const shards = shardTimeline(timeline);
   for (let index = 0; index < shards.length; index++) {
     const failed = await writeShard(client, location, index === 0 ? location.name : `${location.name}-${index}`, shards[index]!);
     if (failed) return failed;

@@ -226,8 +226,13 @@ export class ValueTimeline {
     return earliest;
   }
 
-  toDocument(): TimelineDocument {
-    const configs: Record<Ref, { since: string; keys: Record<string, number | (readonly [number, string] | readonly [number, string, 0])[]> }> = {};
+  /** The document without its configs. */
+  head(): Omit<TimelineDocument, 'configs'> {
+    return { apiVersion: 'kstale/v1', kind: 'ValueTimeline', begins: this.begins, savedAt: this.savedAt, watched: this.watched.map((period) => ({ ...period })) };
+  }
+
+  /** Each config's entry, in ref order, one at a time (a save of a large timeline keeps no whole document). */
+  *configEntries(): Generator<[Ref, TimelineDocument['configs'][Ref]]> {
     for (const [ref, state] of [...this.configs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const keys: Record<string, number | (readonly [number, string] | readonly [number, string, 0])[]> = {};
       for (const [key, keyState] of [...state.keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -236,9 +241,12 @@ export class ValueTimeline {
         if (keyState.versions.length === 1 && first!.observed && first!.since === state.since) keys[key] = first!.id;
         else keys[key] = keyState.versions.map((version) => (version.observed ? ([version.id, version.since] as const) : ([version.id, version.since, 0] as const)));
       }
-      configs[ref] = { since: state.since, keys };
+      yield [ref, { since: state.since, keys }];
     }
-    return { apiVersion: 'kstale/v1', kind: 'ValueTimeline', begins: this.begins, savedAt: this.savedAt, watched: this.watched.map((period) => ({ ...period })), configs };
+  }
+
+  toDocument(): TimelineDocument {
+    return { ...this.head(), configs: Object.fromEntries(this.configEntries()) };
   }
 
   /** A timeline read back (from its ConfigMap): versions as saved, no digests; exact up to its savedAt. */

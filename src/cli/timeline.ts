@@ -69,7 +69,7 @@ export async function startTimeline(client: ClusterClient, options: { timeline?:
       const revision = timeline.revision;
       const stamp = timeline.savedAt;
       const { saveTimeline } = await import('../actions/timeline.js');
-      const failed = await saveTimeline(client, persistTo, timeline.toDocument()).catch((error: Error) => error.message);
+      const failed = await saveTimeline(client, persistTo, timeline).catch((error: Error) => error.message);
       if (failed) io.stderr(`kstale: warning: the value timeline could not be written: ${failed}\n`);
       else {
         savedRevision = revision;

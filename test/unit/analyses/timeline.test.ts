@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValueTimeline } from '../../../src/analyses/timeline.js';
+import { shardTimeline } from '../../../src/actions/timeline.js';
 
 const CM = 'ConfigMap/vals/app-cfg';
 /** A config object with one manager entry owning `keys` at `time`. */
@@ -73,5 +74,15 @@ describe('[U] value timeline: staleness by values, not by a manager\'s clock (is
     timeline.observe(CM, digests({ A: 'hunter2', B: '1', C: '1' }), raw('2026-11-24T13:10:00Z'), '2026-11-24T13:10:00Z');
     const text = JSON.stringify(timeline.toDocument());
     assert.ok(!/digest-of|hunter2/.test(text), text);
+  });
+
+  it('a large timeline is split into shards of whole configs; joined, they are the document', () => {
+    const timeline = new ValueTimeline('2026-11-24T11:00:00Z');
+    for (let index = 0; index < 50; index++) timeline.observe(`ConfigMap/vals/c${index}`, digests({ A: '1', B: String(index) }), raw('2026-11-24T10:00:00Z', ['A', 'B']), '2026-11-24T11:00:00Z');
+    const shards = shardTimeline(timeline, 600).map((text) => JSON.parse(text) as { shards?: number; kind?: string; configs: Record<string, unknown> });
+    assert.ok(shards.length > 3);
+    assert.equal(shards[0]!.shards, shards.length);
+    assert.equal(shards[0]!.kind, 'ValueTimeline');
+    assert.deepEqual(Object.assign({}, ...shards.map((shard) => shard.configs)), timeline.toDocument().configs);
   });
 });
