@@ -3,7 +3,7 @@ import { compareStrings } from '../graph/missing.js';
 import type { ProtectedBy, Reference, Update } from '../model/graph.js';
 import { parseRef, type Ref } from '../model/refs.js';
 import { CHECKSUM_ANNOTATION_PREFIX, KUSTOMIZE_HASH_SUFFIX, protectionFor, WAVE_ANNOTATION } from '../extract/protection.js';
-import { reloadListMatch, reloaderDecision, reloaderHandlesKind, type ReloaderVerdict } from '../extract/reloader.js';
+import { reloaderDecision, type ReloaderVerdict } from '../extract/reloader.js';
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import type { AuditResult } from './audit.js';
 import type { Precision } from './managed-fields.js';
@@ -108,17 +108,13 @@ export function explainWorkload(built: BuiltGraph, audit: AuditResult, workload:
     };
   });
   const read = new Set(configs.map((config) => config.config));
+  // Reloader's own rule decides (a reload-list match restarts a workload that does not read the config).
   const reloadedWithoutReading = onlyConfig !== null ? [] : [...index.configs.values()]
     .filter((config) => config.namespace === extracted.object.namespace && !read.has(config.ref))
     .flatMap((config) =>
       reloaders.flatMap((reloader) => {
-        if (!reloaderHandlesKind(extracted.annotations.kind, reloader)) return [];
-        const listKey = config.kind === 'ConfigMap' ? reloader.annotations.configMapReload : reloader.annotations.secretReload;
-        const own = extracted.annotations.annotations;
-        const list = listKey in own || reloader.annotations.search in own || reloader.annotations.auto in own || (config.kind === 'ConfigMap' ? reloader.annotations.configMapAuto : reloader.annotations.secretAuto) in own ? own[listKey] : extracted.annotations.templateAnnotations[listKey];
-        if (reloadListMatch(list, config.name) === undefined) return [];
         const verdict = reloaderDecision(extracted.annotations, { kind: config.kind, namespace: config.namespace, name: config.name, annotations: config.annotations }, reloader);
-        return verdict.reloads ? [{ config: config.ref, reloader: reloader.describedAs, ...verdict }] : [];
+        return verdict.reloads && !verdict.readsIt ? [{ config: config.ref, reloader: reloader.describedAs, ...verdict }] : [];
       }),
     )
     .sort((a, b) => compareStrings(a.config, b.config));

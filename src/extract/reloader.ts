@@ -106,7 +106,7 @@ export function isGoBool(value: string): boolean {
 }
 
 /** Kinds Reloader lists and rolls (doRollingUpgrade); a Rollout only with its Argo option. */
-export function reloaderHandlesKind(kind: string, settings: ReloaderSettings): boolean {
+function reloaderHandlesKind(kind: string, settings: ReloaderSettings): boolean {
   if (kind === 'Rollout') return settings.isArgoRollouts;
   return kind === 'Deployment' || kind === 'DaemonSet' || kind === 'StatefulSet' || kind === 'CronJob' || kind === 'Job';
 }
@@ -133,7 +133,7 @@ function anchoredPattern(entry: string): RegExp | null {
 }
 
 /** The reload-list entry that matches the name (Go `"^" + entry + "$"`, entries that Go cannot compile skipped), or undefined. */
-export function reloadListMatch(list: string | undefined, name: string): string | undefined {
+function reloadListMatch(list: string | undefined, name: string): string | undefined {
   // strings.Split of "" gives [""], whose pattern ^$ matches no name.
   for (const raw of (list ?? '').split(',')) {
     const entry = raw.trim();
@@ -335,7 +335,7 @@ const BOOLEAN_FLAGS = new Set(['auto-reload-all', 'enable-ha', 'sync-after-resta
  * KUBERNETES_NAMESPACE is single-namespace mode, `--namespaces` scoped mode), for files and for
  * a cluster whose Reloader publishes no meta-info.
  */
-export function settingsFromReloaderContainer(container: Readonly<Record<string, unknown>>, deploymentNamespace: string, describedAs: string): ReloaderSettings {
+function settingsFromReloaderContainer(container: Readonly<Record<string, unknown>>, deploymentNamespace: string, describedAs: string): ReloaderSettings {
   const args = [...asArray(container.command), ...asArray(container.args)].filter((arg): arg is string => typeof arg === 'string');
   const flags = parseFlags(args);
   const last = (name: string) => flags.get(name)?.at(-1);
