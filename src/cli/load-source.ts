@@ -8,7 +8,9 @@ import { loadManifests, type LoadedObjects } from '../sources/manifests/index.js
 import { loadKustomization } from '../sources/manifests/render.js';
 import { matchesLabels, objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { podTemplateMetadataOf, workloadKindOf } from '../extract/workload-kinds.js';
-import { isRecord, metadataOf } from '../model/object.js';
+import { isRecord } from '../model/object.js';
+import { makeRef } from '../model/refs.js';
+import { controllerRefOf } from '../extract/workloads.js';
 import { clusterReloaders } from './reloaders.js';
 import { loadTimeline, timelineChoiceOf } from './timeline.js';
 import type { TimelineLookup } from '../model/timeline.js';
@@ -78,17 +80,19 @@ export function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kust
 async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
   if (options.selector !== undefined) parseLabelSelectorOrFail(options.selector); // a bad -l fails before any request
   // Loaded only for live reads: -f runs never pay for the cluster code or client-node.
-  const { openCluster, readLive, forbiddenEverywhere } = await import('../sources/cluster/connect.js');
+  const { openCluster, readLive, forbiddenEverywhere, resolveNamespaces } = await import('../sources/cluster/connect.js');
   const connection = await openCluster(clusterTargetOf(options, io));
-  const read = await readLive(connection, {
-    namespaces: options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context',
-    selector: options.selector,
-    secretKeys: Boolean(options.secretKeys),
-    checkVersion: true,
-  });
+  const namespaces = options.allNamespaces ? 'all' : options.namespace !== undefined ? [options.namespace] : 'context';
+  // Reloader and the value timeline are looked up beside the lists, not after them.
+  const reading = readLive(connection, { namespaces, selector: options.selector, secretKeys: Boolean(options.secretKeys), checkVersion: true });
+  const objects = reading.then((done) => done.objects);
+  objects.catch(() => undefined); // a failed read is reported once, through `reading`
+  const [read, found, timeline] = await Promise.all([
+    reading,
+    clusterReloaders(connection.client, resolveNamespaces(namespaces, connection), objects),
+    loadTimeline(connection.client, timelineChoiceOf(options.timeline)),
+  ]);
   const forbiddenKinds = new Set(read.forbidden.map((entry) => entry.kind).filter((kind) => forbiddenEverywhere(read, kind)));
-  const found = await clusterReloaders(connection.client, read.namespaces, read.objects);
-  const timeline = await loadTimeline(connection.client, timelineChoiceOf(options.timeline));
   const timelineInfo = timeline.loaded ? { configMap: `${timeline.loaded.location.namespace}/${timeline.loaded.location.name}`, begins: timeline.loaded.timeline.begins, savedAt: timeline.loaded.timeline.savedAt } : undefined;
   return {
     objects: read.objects,
@@ -132,14 +136,12 @@ export function ensureNeedsRead(loaded: LoadedSource, needs: Needs, options: Pic
  */
 export function selectWorkloads(objects: readonly K8sObject[], selector: string): K8sObject[] {
   const requirements = parseLabelSelectorOrFail(selector);
-  const refOf = (object: K8sObject) => `${object.kind}/${object.namespace}/${object.name}`;
+  const refOf = (object: K8sObject) => makeRef(object.kind, object.namespace, object.name);
   const controllerOf = new Map<string, string>();
   const children = new Map<string, string[]>();
   for (const object of objects) {
-    if (!workloadKindOf(object)) continue;
-    const owner = metadataOf(object.raw).ownerReferences?.find((candidate) => candidate?.controller === true);
-    if (!owner?.kind || !owner.name) continue;
-    const parent = `${owner.kind}/${object.namespace}/${owner.name}`;
+    const parent = workloadKindOf(object) ? controllerRefOf(object) : undefined;
+    if (!parent) continue;
     controllerOf.set(refOf(object), parent);
     children.set(parent, [...(children.get(parent) ?? []), refOf(object)]);
   }

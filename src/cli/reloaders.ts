@@ -42,10 +42,13 @@ export async function withSelectors(found: readonly FoundReloader[], objects: re
   return { reloaders, problems };
 }
 
-/** The running Reloaders of a cluster, selectors applied, with what is worth saying about them. */
-export async function clusterReloaders(client: ClusterClient, namespaces: readonly string[] | null, objects: readonly K8sObject[]): Promise<{ reloaders: ReloaderSettings[]; problems: Problem[]; unknownBecause: string }> {
+/**
+ * The running Reloaders of a cluster, selectors applied, with what is worth saying about them.
+ * `objects` may still be on its way: finding Reloader runs beside the cluster's lists.
+ */
+export async function clusterReloaders(client: ClusterClient, namespaces: readonly string[] | null, objects: readonly K8sObject[] | Promise<readonly K8sObject[]>): Promise<{ reloaders: ReloaderSettings[]; problems: Problem[]; unknownBecause: string }> {
   const { detectReloaders } = await import('../sources/cluster/reloader.js');
   const detection = await detectReloaders(client, namespaces);
-  const selected = await withSelectors(detection.running, objects, client);
+  const selected = await withSelectors(detection.running, await objects, client);
   return { reloaders: selected.reloaders, problems: [...detection.problems, ...selected.problems], unknownBecause: detection.unknownBecause };
 }
