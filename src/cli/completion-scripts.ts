@@ -1,6 +1,7 @@
 /*
  * Shell completion scripts. Each asks kstale itself for the candidates (`kstale __complete WORDS…`,
- * the current word last), which answers one candidate per line and then a directive line in
+ * the current word last; bash and zsh then pass `__kstale_after__` and the words after the cursor,
+ * so a `-f DIR` typed later on the line still names the configs), which answers one candidate per line and then a directive line in
  * Cobra's format, so kubectl can use the same answers for `kubectl stale`: `:4` no file
  * completion, `:0` the shell may complete file names.
  */
@@ -8,7 +9,7 @@
 export const BASH_COMPLETION = `# kstale completion for bash: source <(kstale completion bash)
 _kstale() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" out directive
-  out=$(kstale __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) || return
+  out=$(kstale __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" __kstale_after__ "\${COMP_WORDS[@]:COMP_CWORD+1}" 2>/dev/null) || return
   directive=$(printf '%s\\n' "$out" | tail -n 1)
   out=$(printf '%s\\n' "$out" | sed '$d')
   if [[ -z "$out" && "$directive" == ":0" ]]; then
@@ -27,7 +28,7 @@ export const ZSH_COMPLETION = `#compdef kstale
 _kstale() {
   local -a lines completions
   local directive
-  lines=("\${(@f)$(kstale __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  lines=("\${(@f)$(kstale __complete "\${(@)words[2,CURRENT]}" __kstale_after__ "\${(@)words[CURRENT+1,-1]}" 2>/dev/null)}")
   directive=\${lines[-1]}
   completions=("\${(@)lines[1,-2]}")
   if [[ \${#completions} -eq 0 && $directive == ":0" ]]; then

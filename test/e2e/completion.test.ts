@@ -24,11 +24,11 @@ describe('[E] shell completion', () => {
   });
 
   /** Runs the bash script's completion function for a command line (the last word being completed). */
-  const completeInBash = (words: string[]) => {
+  const completeInBash = (words: string[], cursor = words.length - 1) => {
     const file = join(mkdtempSync(join(tmpdir(), 'kstale-completion-')), 'kstale.bash');
     writeFileSync(file, script);
     const line = words.map((word) => `'${word}'`).join(' ');
-    const program = `source "${file}"; COMP_WORDS=(${line}); COMP_CWORD=${words.length - 1}; _kstale; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const program = `source "${file}"; COMP_WORDS=(${line}); COMP_CWORD=${cursor}; _kstale; printf '%s\\n' "\${COMPREPLY[@]}"`;
     const result = spawnSync('bash', ['-c', program], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: path, HOME: '/nonexistent-home' } });
     return result.stdout.split('\n').filter(Boolean);
   };
@@ -61,6 +61,8 @@ describe('[E] shell completion', () => {
   it('completes rule ids, config names from the -f files, and contexts from the kubeconfig', () => {
     assert.deepEqual(completeInBash(['kstale', 'lint', '--explain', 'missing-']), ['missing-config', 'missing-key']);
     assert.deepEqual(completeInBash(['kstale', 'who-uses', '-f', 'fixtures/demo/manifests', 'secret/']), ['secret/db-credentials', 'secret/provider-api-key', 'secret/registry-cred']);
+    // -f typed after the cursor: `kstale who-uses secret/<TAB> -f DIR`
+    assert.deepEqual(completeInBash(['kstale', 'who-uses', 'secret/', '-f', 'fixtures/demo/manifests'], 2), ['secret/db-credentials', 'secret/provider-api-key', 'secret/registry-cred']);
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kstale-kubeconfig-')), 'config');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: prod-eu\n  context: {cluster: c, user: u}\n- name: prod-us\n  context: {cluster: c, user: u}\n- name: staging\n  context: {cluster: c, user: u}\n');
     assert.deepEqual(completeInBash(['kstale', 'audit', '--kubeconfig', kubeconfig, '--context', 'prod']), ['prod-eu', 'prod-us']);

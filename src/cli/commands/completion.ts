@@ -25,6 +25,9 @@ Enable it:
 const FILES = ':0';
 const NO_FILES = ':4';
 
+/** What the scripts put between the words up to the cursor and the words after it. */
+const AFTER_CURSOR = '__kstale_after__';
+
 /** Flags whose value is a file or directory. */
 const FILE_FLAGS = new Set(['-f', '--filename', '-k', '--kustomize', '--kubeconfig', '--helm-values', '--base']);
 
@@ -50,7 +53,10 @@ function valuesOf(words: readonly string[], ...flags: string[]): string[] {
  * --disable/--enable/--explain, context names for --context, and config names (cm/…, secret/…)
  * from the -f files already on the line. Raw words, not parsed by commander: they are half typed.
  */
-export async function complete(words: readonly string[], io: CliIo, version: string): Promise<string> {
+export async function complete(line: readonly string[], io: CliIo, version: string): Promise<string> {
+  const marker = line.indexOf(AFTER_CURSOR);
+  const words = marker < 0 ? line : line.slice(0, marker);
+  const after = marker < 0 ? [] : line.slice(marker + 1);
   const current = words.length > 0 ? words[words.length - 1]! : '';
   const before = words.slice(0, -1);
   const answer = (candidates: readonly string[], directive = NO_FILES) => [...candidates.filter((candidate) => candidate.startsWith(current)), directive, ''].join('\n');
@@ -74,7 +80,7 @@ export async function complete(words: readonly string[], io: CliIo, version: str
     return answer(option.argChoices ? [...option.argChoices] : []);
   }
   if (current.startsWith('-')) return answer(command.options.flatMap((candidate) => [candidate.long, candidate.short].filter((flag): flag is string => Boolean(flag))).sort());
-  if (commandName === 'who-uses' || previous === '--uses') return answer(await configNamesFor(valuesOf(before, '-f', '--filename')));
+  if (commandName === 'who-uses' || previous === '--uses') return answer(await configNamesFor(valuesOf([...before, ...after], '-f', '--filename')));
   if (commandName === 'lint') return answer([], FILES);
   return answer([]);
 }
