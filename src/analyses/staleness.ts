@@ -85,6 +85,13 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
   const nowMs = Date.parse(options.now);
   // Thousands of pods read the same few configs: each config's (key's) change time is read once.
   const changeTimes = new Map<string, ChangeTime | undefined>();
+  // …and a workload's protection for one config is decided once, not per stale entry.
+  const protections = new Map<string, ProtectedBy | null>();
+  const protectionOf = (reference: Reference, workload: Ref, annotations: Parameters<typeof protectionFor>[1], config: Parameters<typeof protectionFor>[2]) => {
+    const id = `${workload}\u0000${reference.config}\u0000${reference.update}`;
+    if (!protections.has(id)) protections.set(id, protectionFor({ ...reference, workload }, annotations, config, index.reloaders));
+    return protections.get(id)!;
+  };
   const changeTimeOf = (config: Ref, raw: K8sObject['raw'], key: string | null) => {
     const id = key === null ? config : `${config}\u0000${key}`;
     if (!changeTimes.has(id)) changeTimes.set(id, configChangeTime(raw, key));
@@ -132,7 +139,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
         startedAt,
         changedAt: change.time,
         precision: change.precision,
-        protectedBy: protectionFor({ ...reference, workload }, annotations, config, index.reloaders),
+        protectedBy: protectionOf(reference, workload, annotations, config),
       };
       if (reference.update === 'restart') {
         stale.push(entry);

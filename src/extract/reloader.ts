@@ -199,6 +199,8 @@ export function reloaderSeesUse(workload: Pick<ReloaderWorkload, 'podSpec'>, con
 }
 
 const verdict = (reloads: boolean, decidedBy: string | null, from: ReloaderVerdict['from'], why: string, readsIt = true): ReloaderVerdict => ({ reloads, decidedBy, from, why, readsIt });
+const NO_ANNOTATION_CONFIGMAP = verdict(false, null, null, 'no Reloader annotation for this ConfigMap on the workload or its pod template');
+const NO_ANNOTATION_SECRET = verdict(false, null, null, 'no Reloader annotation for this Secret on the workload or its pod template');
 
 /** Whether a running Reloader with these settings restarts this workload when the config's data changes, and why. */
 export function reloaderDecision(workload: ReloaderWorkload, config: ReloaderConfig, settings: ReloaderSettings): ReloaderVerdict {
@@ -224,6 +226,11 @@ export function reloaderDecision(workload: ReloaderWorkload, config: ReloaderCon
   const listKey = isConfigMap ? keys.configMapReload : keys.secretReload;
   const typedAutoKey = isConfigMap ? keys.configMapAuto : keys.secretAuto;
   const own = workload.annotations;
+  // Most workloads carry no Reloader key at all: nothing below can apply (graphs ask this per reference).
+  const anywhere = (key: string) => key in own || key in workload.templateAnnotations;
+  if (!settings.autoReloadAll && !anywhere(listKey) && !anywhere(keys.search) && !anywhere(keys.auto) && !anywhere(typedAutoKey) && !((isConfigMap ? keys.configMapExclude : keys.secretExclude) in own)) {
+    return isConfigMap ? NO_ANNOTATION_CONFIGMAP : NO_ANNOTATION_SECRET;
+  }
   // The pod template is read only when the workload carries none of these (presence counts, even "false").
   const onWorkload = listKey in own || keys.search in own || keys.auto in own || typedAutoKey in own;
   const read = onWorkload ? own : workload.templateAnnotations;
