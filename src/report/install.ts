@@ -30,8 +30,8 @@ function readRules(secrets: InstallOptions['secrets']): Record<string, unknown>[
     { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs },
     { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs },
     { apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs },
-    // A bare ReplicaSet (no controller) is read whole once.
-    { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get'] },
+    // A bare ReplicaSet (no controller) is read whole once; Reloader's Deployment is read to see that it runs.
+    { apiGroups: ['apps'], resources: ['replicasets', 'deployments'], verbs: ['get'] },
   ];
 }
 
