@@ -93,6 +93,10 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
     loadTimeline(connection.client, timelineChoiceOf(options.timeline)),
   ]);
   const forbiddenKinds = new Set(read.forbidden.map((entry) => entry.kind).filter((kind) => forbiddenEverywhere(read, kind)));
+  if (options.selector !== undefined) {
+    const { fetchMissingControllers } = await import('../sources/cluster/index.js');
+    read.objects.push(...(await fetchMissingControllers(connection.client, read.objects, { secretKeys: Boolean(options.secretKeys) })));
+  }
   const timelineInfo = timeline.loaded ? { configMap: `${timeline.loaded.location.namespace}/${timeline.loaded.location.name}`, begins: timeline.loaded.timeline.begins, savedAt: timeline.loaded.timeline.savedAt } : undefined;
   return {
     objects: read.objects,

@@ -104,6 +104,13 @@ describe('[E] live cluster source against the fake API server', () => {
     assert.ok(!server.requests.some((request) => /configmaps|secrets/.test(request.path) && request.query.labelSelector && request.query.labelSelector !== 'reloader.stakater.com/meta-info=reloader'));
   });
 
+  it('-l names the same top workload live as on files: a Deployment labelled only in its template is fetched by name', async () => {
+    const live = JSON.parse((await cli(['audit', '-A', '-l', 'app=storefront', '-o', 'json'])).stdout) as { staleWorkloads: { workload: string }[]; workloads: { ref: string }[] };
+    const fromFile = JSON.parse((await runCli(['audit', '-A', '-l', 'app=storefront', '-o', 'json', '-f', DUMP, '--now', NOW])).stdout) as typeof live;
+    assert.deepEqual(live.staleWorkloads.map((entry) => entry.workload), ['Deployment/shop/storefront']);
+    assert.deepEqual(live.workloads.map((workload) => workload.ref), fromFile.workloads.map((workload) => workload.ref));
+  });
+
   it('an API server older than 1.25 gets a warning about same-manager edits (kubernetes#109576)', async () => {
     server.version = { major: '1', minor: '24', gitVersion: 'v1.24.17' };
     try {

@@ -159,3 +159,37 @@ export async function readCluster(client: ClusterClient, options: ClusterReadOpt
   // Joined in table order, so the output does not depend on which list answered first.
   return { objects: results.flatMap((result) => result.read.objects), problems: results.flatMap((result) => result.read.problems), forbidden: results.flatMap((result) => result.read.forbidden) };
 }
+
+/**
+ * With -l, a list filters by the workload's own labels, and a Deployment is often labelled only in
+ * its pod template: its ReplicaSets and pods match, it does not. The controllers of what was read
+ * that are missing are fetched by name (up the chain), so every command names the same top
+ * workload as it does on files. A controller that is gone or may not be read is left out.
+ */
+export async function fetchMissingControllers(client: ClusterClient, objects: readonly K8sObject[], options: Pick<ClusterReadOptions, 'secretKeys'>): Promise<K8sObject[]> {
+  const have = new Set(objects.map((object) => `${object.kind}/${object.namespace}/${object.name}`));
+  const fetched: K8sObject[] = [];
+  let wanted = objects;
+  for (let depth = 0; depth < 3 && wanted.length > 0; depth++) {
+    const next: K8sObject[] = [];
+    for (const object of wanted) {
+      const owner = (isRecord(object.raw.metadata) && Array.isArray(object.raw.metadata.ownerReferences) ? object.raw.metadata.ownerReferences : []).find((entry) => isRecord(entry) && entry.controller === true) as Record<string, unknown> | undefined;
+      const resource = owner ? CLUSTER_RESOURCES.find((candidate) => candidate.kind === owner.kind) : undefined;
+      if (!owner || !resource || typeof owner.name !== 'string') continue;
+      const ref = `${resource.kind}/${object.namespace}/${owner.name}`;
+      if (have.has(ref)) continue;
+      have.add(ref);
+      for (const version of resource.versions) {
+        const response = await client.get(objectPath(resource, version, object.namespace, owner.name));
+        if (response.status === 404) continue;
+        if (response.status !== 200) break;
+        const controller = await keptObject(client, resource, version, JSON.parse(response.body) as Record<string, unknown>, options);
+        fetched.push(controller);
+        next.push(controller);
+        break;
+      }
+    }
+    wanted = next;
+  }
+  return fetched;
+}
