@@ -125,3 +125,28 @@ describe('[E] "protected by reloader" only where a Reloader runs, with its optio
     assert.deepEqual(gatewayProtection((await files(['-f', defaults])).stdout), ['reloader']);
   });
 });
+
+describe('[E] kstale watch follows Reloader coming and going', () => {
+  it('a Reloader installed while watching protects from then on; removed, it protects nothing', async () => {
+    const server = await new FakeApiServer(dumpItems()).start();
+    server.bookmarkMs = 100;
+    const { WatchProcess } = await import('../helpers/watch-process.js');
+    const watch = new WatchProcess(['-A', '-o', 'json', '--kubeconfig', server.kubeconfig(), '--metrics-addr', '127.0.0.1:0', '--now', NOW, '--watch-seconds', '30']);
+    try {
+      const url = await watch.metricsUrl();
+      const gateway = async () => /kstale_stale_references\{[^}]*workload="gateway"[^}]*protected_by="([a-z-]*)"\}/.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+      await watch.until('the initial state', () => watch.events().length > 0);
+      assert.equal(await gateway(), '');
+      for (const object of reloaderObjects()) server.add(object);
+      await watch.until('Reloader to be seen', () => /Reloader runs: Reloader v1\.4\.21/.test(watch.stderr));
+      assert.equal(await gateway(), 'reloader');
+      server.remove('Deployment', 'reloader', 'reloader-reloader');
+      await watch.until('Reloader to be gone', () => /Reloader no longer runs/.test(watch.stderr));
+      assert.equal(await gateway(), '');
+    } finally {
+      watch.child.kill('SIGTERM');
+      await watch.exit;
+      await server.stop();
+    }
+  });
+});

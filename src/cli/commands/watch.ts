@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { clusterReloaders } from '../reloaders.js';
 import { startTimeline } from '../timeline.js';
+import { isRecord, metadataOf, type K8sObject } from '../../model/object.js';
+import { reloaderContainerOf } from '../../extract/reloader.js';
 import { descriptionOf } from './catalog.js';
 import { isKstaleError, KstaleError } from '../../model/errors.js';
 import { configScope } from '../../model/refs.js';
@@ -95,11 +97,43 @@ Examples:
       // Whether every watch was current when the watch was ended: then the timeline is true up to that moment.
       let connectedAtStop = false;
       controller.signal.addEventListener('abort', () => (connectedAtStop = synced && disconnected.size === 0));
-      // Found once at the start: a Reloader installed or removed during the watch is seen at the next start.
+      // Found at the start, and again when a Reloader's meta-info or Deployment changes (and every 5 minutes, for one outside the watched namespaces).
       const found = await clusterReloaders(connection.client, namespaces, []);
       state.reloaders = found.reloaders;
       reportProblems(found.problems, contextIo);
       if (found.unknownBecause) contextIo.stderr(`kstale: warning: whether a Reloader runs cannot be told (${found.unknownBecause}): Reloader annotations are not counted as protection\n`);
+      let knownReloaders = JSON.stringify(state.reloaders);
+      let refreshing = false;
+      let refreshSoon: NodeJS.Timeout | undefined;
+      const refreshReloaders = async () => {
+        if (refreshing || controller.signal.aborted) return;
+        refreshing = true;
+        try {
+          const again = await clusterReloaders(connection.client, namespaces, state.allObjects()).catch(() => undefined);
+          // What cannot be read now keeps the last answer.
+          if (!again || again.unknownBecause || JSON.stringify(again.reloaders) === knownReloaders) return;
+          knownReloaders = JSON.stringify(again.reloaders);
+          state.reloaders = again.reloaders;
+          contextIo.stderr(`kstale: Reloader ${again.reloaders.length === 0 ? 'no longer runs: its annotations protect nothing' : `runs: ${again.reloaders.map((reloader) => reloader.describedAs).join('; ')}`}\n`);
+          if (synced) emit(state.judgeAll(stalenessOptions()));
+        } finally {
+          refreshing = false;
+        }
+      };
+      const reloaderPeriodically = setInterval(() => void refreshReloaders(), 5 * 60_000);
+      reloaderPeriodically.unref();
+      controller.signal.addEventListener('abort', () => {
+        clearInterval(reloaderPeriodically);
+        if (refreshSoon) clearTimeout(refreshSoon);
+      });
+      const isReloaderObject = (object: K8sObject) =>
+        (object.kind === 'ConfigMap' && metadataOf(object.raw).labels?.['reloader.stakater.com/meta-info'] === 'reloader') ||
+        (object.kind === 'Deployment' && reloaderContainerOf(isRecord(object.raw.spec) && isRecord(object.raw.spec.template) && isRecord(object.raw.spec.template.spec) ? object.raw.spec.template.spec : undefined) !== undefined);
+      const reloaderMayHaveChanged = (object: K8sObject) => {
+        if (!synced || !isReloaderObject(object)) return;
+        if (refreshSoon) clearTimeout(refreshSoon);
+        refreshSoon = setTimeout(() => void refreshReloaders(), 1000);
+      };
       let synced = false;
       let forbiddenPodLists = 0;
       const emit = (judged: ReturnType<InstanceType<typeof LiveState>['judge']>) => {
@@ -132,6 +166,7 @@ Examples:
               change: (type, resource, object) => {
                 metrics.event(resource.plural, io.clock().getTime(), connection.context);
                 values.observe(type, object, now());
+                reloaderMayHaveChanged(object);
                 const touched = state.apply(type, object);
                 if (synced) emit(state.judge(touched, stalenessOptions()));
               },
