@@ -12,6 +12,8 @@ export type InstallOptions = Readonly<{
   timeline?: string;
   /** print the Namespace too (the default: a fresh cluster has none) */
   createNamespace: boolean;
+  /** judge Secrets by their values too (kstale watch --secret-values): list/watch of whole Secrets */
+  secretValues?: boolean;
 }>;
 
 /** The shards a timeline may grow to (NAME, NAME-1 …): RBAC names each one. */
@@ -90,7 +92,7 @@ export function installManifests(options: InstallOptions): string {
               {
                 name: 'kstale',
                 image: options.image,
-                args: ['watch', '-A', '--metrics-addr', `:${METRICS_PORT}`, '-o', 'json', ...timelineArgs, ...restartArgs],
+                args: ['watch', '-A', '--metrics-addr', `:${METRICS_PORT}`, '-o', 'json', ...timelineArgs, ...(options.secretValues ? ['--secret-values'] : []), ...restartArgs],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, periodSeconds: 20 },

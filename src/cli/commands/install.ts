@@ -2,8 +2,9 @@ import { Command, Option } from 'commander';
 import { descriptionOf } from './catalog.js';
 import type { CliIo } from '../io.js';
 import { parseDuration } from '../options.js';
+import { KstaleError } from '../../model/errors.js';
 
-type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean; restart?: boolean; restartAfter?: string; timeline?: boolean | string; namespaceObject: boolean };
+type InstallCommandOptions = { image: string; namespace: string; secrets: 'metadata' | 'none'; prometheusRule?: boolean; restart?: boolean; restartAfter?: string; timeline?: boolean | string; namespaceObject: boolean; secretValues?: boolean };
 
 export function installCommand(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('install')
@@ -16,6 +17,7 @@ export function installCommand(io: CliIo, setExitCode: (code: number) => void): 
     .option('--restart-after <duration>', 'the same with another duration (implies --restart)')
     .option('--timeline [name]', 'keep the value timeline (exact staleness) in this ConfigMap of the namespace (default kstale-timeline), and grant get/create/update on it')
     .option('--no-namespace-object', 'do not print the Namespace (it exists already)')
+    .option('--secret-values', 'judge Secrets by their values too (whole Secrets are read; values are hashed in memory with a per-process key and dropped)')
     .addHelpText('after', `
 Prints YAML; it changes nothing. Examples:
   kstale install --image ghcr.io/example/kstale:0.1.0 | kubectl apply -f -
@@ -25,7 +27,8 @@ Prints YAML; it changes nothing. Examples:
       const restartAfter = options.restartAfter ?? (options.restart ? '30m' : undefined);
       if (restartAfter !== undefined) parseDuration(restartAfter, '--restart-after');
       const timeline = options.timeline === true ? 'kstale-timeline' : options.timeline || undefined;
-      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule), restartAfter, timeline, createNamespace: options.namespaceObject }));
+      if (options.secretValues && options.secrets === 'none') throw new KstaleError('usage', '--secret-values reads Secrets, and --secrets none forbids it');
+      io.stdout(installManifests({ image: options.image, namespace: options.namespace, secrets: options.secrets, prometheusRule: Boolean(options.prometheusRule), restartAfter, timeline, createNamespace: options.namespaceObject, secretValues: Boolean(options.secretValues) }));
       setExitCode(0);
     });
 }

@@ -75,6 +75,13 @@ describe('[U] kstale install: the manifests that run kstale watch in a cluster',
     assert.deepEqual(container.args.slice(-2), ['--timeline', 'kstale/kstale-timeline']);
   });
 
+  it('--secret-values runs watch with it; with --secrets none it is refused', async () => {
+    const container = (await install(['--image', 'x', '--secret-values'])).find((manifest) => manifest.kind === 'Deployment')!.spec.template.spec.containers[0];
+    assert.ok(container.args.includes('--secret-values'));
+    const refused = await runCli(['install', '--image', 'x', '--secret-values', '--secrets', 'none']);
+    assert.equal(refused.code, 2);
+  });
+
   it('--image is required', async () => {
     const run = await runCli(['install']);
     assert.equal(run.code, 2);
