@@ -43,19 +43,19 @@ function newest(entries: readonly ManagedEntry[]): ManagedEntry | undefined {
 }
 
 /** Every field an entry owns, as paths of fieldsV1 keys; the `.` markers (the map itself) are not fields of their own. */
-function ownedLeaves(node: Record<string, unknown>, path: string, into: string[]): void {
+function ownedLeaves(node: Record<string, unknown>, path = '', into: string[] = []): string[] {
   for (const [field, child] of Object.entries(node)) {
     if (field === '.') continue;
     const childPath = path ? `${path}/${field}` : field;
     if (isRecord(child) && Object.keys(child).some((key) => key !== '.')) ownedLeaves(child, childPath, into);
     else into.push(childPath);
   }
+  return into;
 }
 
 /** The entry owns data keys and nothing else (no label, annotation or other field). */
 function ownsOnlyData(entry: ManagedEntry): boolean {
-  const leaves: string[] = [];
-  ownedLeaves(entry.fieldsV1, '', leaves);
+  const leaves = ownedLeaves(entry.fieldsV1);
   return leaves.length > 0 && leaves.every((leaf) => DATA_FIELDS.some((field) => leaf.startsWith(`${field}/`)));
 }
 
@@ -64,8 +64,7 @@ function ownsOnlyData(entry: ManagedEntry): boolean {
  * when the key is the one field it owns (no other data key, label, annotation or other field).
  */
 export function ownsOnlyKey(entry: ManagedEntry, key: string): boolean {
-  const leaves: string[] = [];
-  ownedLeaves(entry.fieldsV1, '', leaves);
+  const leaves = ownedLeaves(entry.fieldsV1);
   return leaves.length === 1 && DATA_FIELDS.some((field) => leaves[0] === `${field}/f:${key}`);
 }
 

@@ -37,8 +37,7 @@ export type LoadedSource = {
   forbiddenKinds: ReadonlySet<string>;
   /** the Reloaders that run (cluster) or are assumed (files: the tree's Reloader Deployment, else one with default options) */
   reloaders: readonly ReloaderSettings[];
-  /** whether a cluster's Reloaders were found (known) or could not be read (unknown, with the reason); files: assumed */
-  reloaderStatus: 'known' | 'unknown' | 'assumed';
+  /** on a cluster, why whether a Reloader runs could not be read ('' when it could); on files one is assumed */
   reloaderUnknownBecause?: string;
   /** the value timeline read back from the cluster, when there is one */
   timeline?: TimelineLookup;
@@ -55,7 +54,7 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
   const paths = [...(options.filename ?? []), ...(options.kustomize ?? []).map((dir) => `-k ${dir}`)];
-  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, scope: onlyNamespace ?? null, unreadConfigs: new Set(), forbiddenKinds: new Set(), reloaders: reloadersDeclaredIn(loaded.objects), reloaderStatus: 'assumed' };
+  return { objects, problems: loaded.problems, source: { type: 'manifests', paths, now }, namespace: options.namespace ?? DEFAULT_NAMESPACE, scope: onlyNamespace ?? null, unreadConfigs: new Set(), forbiddenKinds: new Set(), reloaders: reloadersDeclaredIn(loaded.objects) };
 }
 
 /** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
@@ -103,7 +102,6 @@ async function loadFromCluster(options: SourceOptions, io: CliIo, now: string): 
     problems: [...read.problems, ...found.problems, ...timeline.problems],
     ...(timeline.loaded ? { timeline: timeline.loaded.timeline } : {}),
     reloaders: found.reloaders,
-    reloaderStatus: found.unknownBecause ? 'unknown' : 'known',
     reloaderUnknownBecause: found.unknownBecause,
     source: { type: 'cluster', context: connection.context, now, ...(timelineInfo ? { timeline: timelineInfo } : {}) },
     client: connection.client,
@@ -179,7 +177,7 @@ export async function loadGraph(options: SourceOptions, io: CliIo, now: string, 
   ensureSomethingRead(loaded);
   if (needs) ensureNeedsRead(loaded, needs, options);
   const built = buildGraph(loaded.objects, loaded.source, { unreadConfigs: loaded.unreadConfigs, unused: build.unused, reloaders: loaded.reloaders, ...(loaded.timeline ? { timeline: loaded.timeline } : {}) });
-  const orphaned = loaded.reloaderStatus === 'assumed' ? undefined : annotatedForNoReloader(built.index, loaded.reloaders, loaded.reloaderUnknownBecause);
+  const orphaned = loaded.source.type === 'manifests' ? undefined : annotatedForNoReloader(built.index, loaded.reloaders, loaded.reloaderUnknownBecause);
   if (orphaned) reportProblems([orphaned], io);
   let duplicated = 0;
   for (const declarations of built.index.declarations.values()) if (declarations.length > 1) duplicated++;

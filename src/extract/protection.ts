@@ -3,18 +3,7 @@ import { parseRef } from '../model/refs.js';
 import { DEFAULT_RELOADER_ANNOTATIONS, reloaderDecision, type ReloaderSettings, type ReloaderWorkload } from './reloader.js';
 
 /** stakater/Reloader's annotations with their default names (its options can rename them). */
-export const RELOADER = {
-  auto: DEFAULT_RELOADER_ANNOTATIONS.auto,
-  configMapAuto: DEFAULT_RELOADER_ANNOTATIONS.configMapAuto,
-  secretAuto: DEFAULT_RELOADER_ANNOTATIONS.secretAuto,
-  configMapReload: DEFAULT_RELOADER_ANNOTATIONS.configMapReload,
-  secretReload: DEFAULT_RELOADER_ANNOTATIONS.secretReload,
-  search: DEFAULT_RELOADER_ANNOTATIONS.search,
-  match: DEFAULT_RELOADER_ANNOTATIONS.match,
-  ignore: DEFAULT_RELOADER_ANNOTATIONS.ignore,
-  configMapExclude: DEFAULT_RELOADER_ANNOTATIONS.configMapExclude,
-  secretExclude: DEFAULT_RELOADER_ANNOTATIONS.secretExclude,
-} as const;
+export const RELOADER = DEFAULT_RELOADER_ANNOTATIONS;
 
 /** Every Reloader annotation key, including ones kstale does not interpret, for typo checks (Reloader's options/flags.go). */
 export const RELOADER_KNOWN_KEYS: readonly string[] = [

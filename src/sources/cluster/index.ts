@@ -1,4 +1,6 @@
 import { isRecord, type K8sObject, type RawObject } from '../../model/object.js';
+import { makeRef, parseRef } from '../../model/refs.js';
+import { controllerRefOf } from '../../extract/workloads.js';
 import type { Problem } from '../../model/problem.js';
 import { METADATA_ONLY_MARK } from '../../extract/configs.js';
 import { valueDigestsOf } from '../config-values.js';
@@ -167,20 +169,20 @@ export async function readCluster(client: ClusterClient, options: ClusterReadOpt
  * workload as it does on files. A controller that is gone or may not be read is left out.
  */
 export async function fetchMissingControllers(client: ClusterClient, objects: readonly K8sObject[], options: Pick<ClusterReadOptions, 'secretKeys'>): Promise<K8sObject[]> {
-  const have = new Set(objects.map((object) => `${object.kind}/${object.namespace}/${object.name}`));
+  const have = new Set(objects.map((object) => makeRef(object.kind, object.namespace, object.name)));
   const fetched: K8sObject[] = [];
   let wanted = objects;
   for (let depth = 0; depth < 3 && wanted.length > 0; depth++) {
     const next: K8sObject[] = [];
     for (const object of wanted) {
-      const owner = (isRecord(object.raw.metadata) && Array.isArray(object.raw.metadata.ownerReferences) ? object.raw.metadata.ownerReferences : []).find((entry) => isRecord(entry) && entry.controller === true) as Record<string, unknown> | undefined;
-      const resource = owner ? CLUSTER_RESOURCES.find((candidate) => candidate.kind === owner.kind) : undefined;
-      if (!owner || !resource || typeof owner.name !== 'string') continue;
-      const ref = `${resource.kind}/${object.namespace}/${owner.name}`;
-      if (have.has(ref)) continue;
+      const ref = controllerRefOf(object);
+      if (!ref || have.has(ref)) continue;
+      const owner = parseRef(ref);
+      const resource = CLUSTER_RESOURCES.find((candidate) => candidate.kind === owner.kind);
+      if (!resource) continue;
       have.add(ref);
       for (const version of resource.versions) {
-        const response = await client.get(objectPath(resource, version, object.namespace, owner.name));
+        const response = await client.get(objectPath(resource, version, owner.namespace, owner.name));
         if (response.status === 404) continue;
         if (response.status !== 200) break;
         const controller = await keptObject(client, resource, version, JSON.parse(response.body) as Record<string, unknown>, options);

@@ -10,12 +10,10 @@ import type { ClusterClient } from './http.js';
  * outlives an uninstalled Reloader, so its Deployment must exist and have a ready pod.
  */
 export type ReloaderDetection = Readonly<{
-  /** known: the answer is sure (possibly "none"); unknown: it could not be read, and none is assumed */
-  status: 'known' | 'unknown';
   running: readonly FoundReloader[];
   /** one line each, for stderr: what was left behind, what could not be read */
   problems: readonly Problem[];
-  /** why the answer is unknown (said only when some workload carries Reloader annotations) */
+  /** why the answer is unknown, and none is assumed (said only when some workload carries Reloader annotations); '' when it is sure */
   unknownBecause: string;
 }>;
 
@@ -67,7 +65,7 @@ const problem = (severity: Problem['severity'], message: string): Problem => ({ 
 export async function detectReloaders(client: ClusterClient, namespaces: readonly string[] | null): Promise<ReloaderDetection> {
   const { items, denied } = await listMetaInfo(client, namespaces);
   if (denied) {
-    return { status: 'unknown', running: [], problems: [], unknownBecause: 'listing ConfigMaps labelled reloader.stakater.com/meta-info in all namespaces is forbidden' };
+    return { running: [], problems: [], unknownBecause: 'listing ConfigMaps labelled reloader.stakater.com/meta-info in all namespaces is forbidden' };
   }
   const running: FoundReloader[] = [];
   const problems: Problem[] = [];
@@ -94,7 +92,7 @@ export async function detectReloaders(client: ClusterClient, namespaces: readonl
     const settings = settingsFromReloaderOptions(info.options, `Reloader ${info.version || ''} (Deployment ${where}, options from its reloader-meta-info)`.replace('  ', ' '));
     running.push({ settings: { ...settings, watchedNamespaces: container ? watchedNamespacesOf(container, info.namespace) : null }, options: info.options });
   }
-  return { status: 'known', running, problems, unknownBecause: '' };
+  return { running, problems, unknownBecause: '' };
 }
 
 /** Every namespace's labels, or the HTTP status that refused them. */
