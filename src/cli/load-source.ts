@@ -4,7 +4,7 @@ import { buildGraph, type BuiltGraph } from '../graph/build.js';
 import type { ClusterClient } from '../sources/cluster/http.js';
 import { KstaleError } from '../model/errors.js';
 import { describeProblem, type Problem } from '../model/problem.js';
-import { loadManifests, type LoadedObjects } from '../sources/manifests/index.js';
+import { loadManifestsInParallel, type LoadedObjects } from '../sources/manifests/index.js';
 import { loadKustomization } from '../sources/manifests/render.js';
 import { matchesLabels, objectMatches, parseLabelSelectorOrFail } from '../graph/selector.js';
 import { podTemplateMetadataOf, workloadKindOf } from '../extract/workload-kinds.js';
@@ -16,7 +16,7 @@ import { loadTimeline, timelineChoiceOf } from './timeline.js';
 import type { TimelineLookup } from '../model/timeline.js';
 import { annotatedForNoReloader, reloadersDeclaredIn, type ReloaderSettings } from '../extract/reloader.js';
 import type { CliIo } from './io.js';
-import { clusterTargetOf, type SourceOptions } from './options.js';
+import { clusterTargetOf, parseJobs, type SourceOptions } from './options.js';
 import { appendAll } from '../model/arrays.js';
 
 export type LoadedSource = {
@@ -49,7 +49,7 @@ export const DEFAULT_NAMESPACE = 'default';
 export async function loadSource(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
   if (!options.filename?.length && !options.kustomize?.length) return loadFromCluster(options, io, now);
   // These commands work on a cluster's slim objects too: a large dump is slimmed as it is read.
-  const loaded = loadLocalSources(options, io, { slim: true });
+  const loaded = await loadLocalSources(options, io, { slim: true });
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
@@ -58,12 +58,12 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
 }
 
 /** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
-export function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean; slim?: boolean } = {}): LoadedObjects {
+export async function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace' | 'jobs'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean; slim?: boolean } = {}): Promise<LoadedObjects> {
   const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
   const objects: K8sObject[] = [];
   const problems: Problem[] = [];
   if (options.filename?.length) {
-    const loaded = loadManifests(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues, slim: extra.slim });
+    const loaded = await loadManifestsInParallel(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues, slim: extra.slim, jobs: parseJobs(options.jobs) });
     appendAll(objects, loaded.objects);
     appendAll(problems, loaded.problems);
   }

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { KstaleError } from '../model/errors.js';
+import { defaultJobs, MAX_JOBS } from '../sources/manifests/parallel.js';
 import type { RenderOptions } from '../report/index.js';
 import type { CliIo } from './io.js';
 import type { ClusterTarget } from '../sources/cluster/connect.js';
@@ -25,6 +26,8 @@ export type SourceOptions = {
   secretKeys?: boolean;
   /** --timeline NS/NAME, or false for --no-timeline */
   timeline?: string | false;
+  /** --jobs: threads that parse files */
+  jobs?: string;
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -37,6 +40,7 @@ export function addSourceOptions(command: Command, formats: readonly string[], r
       .option('-f, --filename <path>', 'manifest file or directory (recursive), repeatable; - reads stdin', collect)
       .option('-k, --kustomize <dir>', 'a kustomize overlay, rendered with kubectl kustomize (repeatable)', collect)
       .option('--helm-values <file>', 'values file for Helm charts found under -f (rendered with helm template when installed; repeatable)', collect);
+    command.addOption(jobsOption());
   }
   return command
     .option('-n, --namespace <ns>', 'only this namespace (without it: every namespace of files, the context\'s of a cluster); also the namespace of objects that name none (default "default")')
@@ -54,6 +58,18 @@ export function addSourceOptions(command: Command, formats: readonly string[], r
     .option('--no-color', 'never colour the output (also NO_COLOR=1)')
     .option('--now <time>', 'the current time, RFC 3339 (reproducible output)')
     .option('--debug', 'show stack traces of unexpected errors');
+}
+
+/** -j, --jobs: how many threads parse the files read (parallel.ts). */
+export function jobsOption(): Option {
+  return new Option('-j, --jobs <n>', `threads that parse files (default: the cores available, at most ${MAX_JOBS}, and 1 below 4 cores; 1: this thread only)`);
+}
+
+/** The --jobs value, or the default for this machine. */
+export function parseJobs(text: string | undefined): number {
+  if (text === undefined) return defaultJobs();
+  if (!/^[1-9]\d*$/.test(text)) throw new KstaleError('usage', `--jobs "${text}" is not a positive whole number`, { hint: 'example: --jobs 4 (or --jobs 1 for no worker threads)' });
+  return Number(text);
 }
 
 export function checkFormat(format: string, formats: readonly string[]): void {

@@ -46,18 +46,26 @@ function slimTemplate(item: Record<string, unknown>, podSpecPath: readonly strin
  */
 export function slimPod(item: Record<string, unknown>): Record<string, unknown> {
   const status = isRecord(item.status) ? item.status : {};
-  const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? { name: entry.name, state: entry.state } : entry)) : undefined);
-  return {
+  const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? definedOnly({ name: entry.name, state: entry.state }) : entry)) : undefined);
+  return definedOnly({
     metadata: withoutManagedFields(item.metadata),
     spec: slimPodSpec(item.spec),
-    status: {
+    status: definedOnly({
       phase: status.phase,
       startTime: status.startTime,
       containerStatuses: slimStatuses(status.containerStatuses),
       initContainerStatuses: slimStatuses(status.initContainerStatuses),
       ephemeralContainerStatuses: slimStatuses(status.ephemeralContainerStatuses),
-    },
-  };
+    }),
+  });
+}
+
+/** Without the fields that are undefined: a slim object holds only what was read, as JSON would carry it (parse workers send JSON). */
+function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
+  // A new object rather than `delete`, which would turn V8's object into a slow dictionary.
+  const defined: Record<string, unknown> = {};
+  for (const key in fields) if (fields[key] !== undefined) defined[key] = fields[key];
+  return defined;
 }
 
 /**
@@ -90,6 +98,9 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
   }
   return kind === 'ConfigMap' ? dropConfigMapValues(item) : dropSecretValues(item);
 }
+
+/** slimObject for an item of a List that may be anything: objects are slimmed, the rest is left as it is (and reported later). */
+export const slimItem = (item: unknown): unknown => (isRecord(item) ? slimObject(item) : item);
 
 /**
  * Kinds whose content kstale reads: workloads, configs (and what makes a Secret: SealedSecret,

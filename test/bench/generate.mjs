@@ -2,8 +2,9 @@
 // pods), StatefulSets, DaemonSets and CronJobs (with a Job and its pod), two configs per pod
 // with managedFields, references by every path in realistic proportions (mostly env/envFrom),
 // some keys changed after the pods started (stale), some configs missing.
-// Usage: node test/bench/generate.mjs --pods N --out DIR   → DIR/dump.json and DIR/manifests/*.yaml
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// --configs N: about N configs in all (default: 230 per namespace, about 2 per pod).
+// Usage: node test/bench/generate.mjs --pods N [--configs N] --out DIR   → DIR/dump.json and DIR/manifests/*.yaml
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 
@@ -11,6 +12,8 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const podTarget = Number(option('--pods', '1000'));
 const out = option('--out', `test/bench/out/${podTarget}`);
+// A namespace holds about 116 pods (40 workloads of 1–3 pods).
+const configsPerNamespace = args.includes('--configs') ? Math.max(3, Math.round(Number(option('--configs')) / Math.ceil(podTarget / 116))) : 230;
 
 let seed = 42;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -67,7 +70,7 @@ let configCount = 0;
 for (let n = 0; pods < podTarget; n++) {
   const namespace = `team-${n}`;
   const configs = [];
-  for (let i = 0; i < 230; i++, configCount++) {
+  for (let i = 0; i < configsPerNamespace; i++, configCount++) {
     const kind = i % 3 === 0 ? 'Secret' : 'ConfigMap';
     const name = `${kind === 'Secret' ? 'sec' : 'cfg'}-${i}`;
     config(kind, namespace, name, random() < 0.2 ? pick(KEYS) : undefined);
@@ -103,6 +106,12 @@ for (let n = 0; pods < podTarget; n++) {
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'manifests'), { recursive: true });
-writeFileSync(join(out, 'dump.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, 4));
+// Written item by item (a dump of 100k pods is longer than a string may be), exactly as
+// JSON.stringify({ apiVersion, kind, items, metadata }, null, 4) lays it out.
+const dump = openSync(join(out, 'dump.json'), 'w');
+writeSync(dump, '{\n    "apiVersion": "v1",\n    "kind": "List",\n    "items": [\n');
+items.forEach((item, index) => writeSync(dump, `        ${JSON.stringify(item, null, 4).replaceAll('\n', '\n        ')}${index < items.length - 1 ? ',' : ''}\n`));
+writeSync(dump, '    ],\n    "metadata": {\n        "resourceVersion": ""\n    }\n}');
+closeSync(dump);
 for (const [namespace, objects] of manifests) writeFileSync(join(out, 'manifests', `${namespace}.yaml`), objects.map((object) => yaml.dump(object, { lineWidth: -1, noRefs: true })).join('---\n'));
 console.log(`${out}: ${pods} pods, ${configCount} configs, ${items.length} objects`);

@@ -5,12 +5,14 @@
 // Edits change a value (watch judges by values): each one turns its readers Stale, the next edit of
 // the same config turns the value back and them Fresh, so every edit yields a verdict.
 // --timeline: kstale watch keeps the value timeline in a ConfigMap; its writes are counted.
-// Usage: node test/bench/watch.mjs [--pods 5000] [--edits 1000] [--events 10000] [--timeline]
+// --configs N: generate the estate with about N configs (default: about 2 per pod).
+// Usage: node test/bench/watch.mjs [--pods 5000] [--configs N] [--edits 1000] [--events 10000] [--timeline]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeApiServer } from '../../.test-dist/test/helpers/fake-api-server.js';
+import { fileSource, parseJsonList } from '../../dist/sources/manifests/json-list.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -19,9 +21,13 @@ const pods = option('--pods', 5000);
 const edits = option('--edits', 1000);
 const extraEvents = option('--events', 10000);
 const withTimeline = args.includes('--timeline');
-const dir = join(root, 'test', 'bench', 'out', String(pods));
-if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['test/bench/generate.mjs', '--pods', String(pods), '--out', dir], { cwd: root, stdio: 'inherit' });
-const { items } = JSON.parse(readFileSync(join(dir, 'dump.json'), 'utf8'));
+const configs = args.includes('--configs') ? option('--configs') : undefined;
+const dir = join(root, 'test', 'bench', 'out', configs === undefined ? String(pods) : `${pods}-${configs}`);
+if (!existsSync(join(dir, 'dump.json'))) spawnSync(process.execPath, ['test/bench/generate.mjs', '--pods', String(pods), ...(configs === undefined ? [] : ['--configs', String(configs)]), '--out', dir], { cwd: root, stdio: 'inherit' });
+// Read item by item: a dump of 100k pods is longer than one string may be.
+const dumpFd = openSync(join(dir, 'dump.json'), 'r');
+const { items } = parseJsonList(fileSource(dumpFd))[0].value;
+closeSync(dumpFd);
 
 // ConfigMaps that running pods read through envFrom: editing one makes its readers stale.
 const readByEnvFrom = new Set(items.filter((item) => item.kind === 'Pod').flatMap((pod) => pod.spec.containers.flatMap((container) => (container.envFrom ?? []).map((source) => source.configMapRef && `${pod.metadata.namespace}/${source.configMapRef.name}`).filter(Boolean))));
@@ -35,7 +41,9 @@ let stderr = '';
 child.stderr.on('data', (chunk) => (stderr += chunk));
 const waiters = [];
 let pending = '';
+let firstVerdictMs;
 child.stdout.on('data', (chunk) => {
+  firstVerdictMs ??= performance.now() - startedAt;
   pending += chunk;
   for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
     const line = pending.slice(0, newline);
@@ -57,7 +65,8 @@ const scrape = async () => (await fetch(`${metricsUrl}/metrics`)).text();
 const metric = async (name) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await scrape())?.[1] ?? NaN) / 2 ** 20;
 const rss = () => metric('kstale_process_resident_memory_bytes');
 const heap = () => metric('kstale_nodejs_heap_size_used_bytes');
-await until(async () => (await fetch(`${metricsUrl}/readyz`)).status === 200, 'initial lists', 120_000);
+await until(async () => (await fetch(`${metricsUrl}/readyz`)).status === 200, 'initial lists', 900_000);
+const readyMs = performance.now() - startedAt;
 const rssStart = await rss();
 const heapStart = await heap();
 
@@ -110,6 +119,8 @@ const result = {
   verdictsSeen: latencies.length,
   p50Ms: Number(percentile(50).toFixed(1)),
   p99Ms: Number(percentile(99).toFixed(1)),
+  readyMs: Math.round(readyMs),
+  firstVerdictMs: firstVerdictMs === undefined ? null : Math.round(firstVerdictMs),
   rssStartMb: Math.round(rssStart),
   rssAfterEventsMb: Math.round(rssAfter),
   rssGrowth: Number((rssAfter / rssStart).toFixed(2)),

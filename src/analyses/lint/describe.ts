@@ -1,4 +1,5 @@
-import type { Missing, Reference } from '../../model/graph.js';
+import type { ConfigNode, Missing, Reference } from '../../model/graph.js';
+import { groupBy } from '../../graph/build.js';
 import type { LintContext } from './types.js';
 import { parseRef, type Ref } from '../../model/refs.js';
 import { editDistance } from '../../graph/queries.js';
@@ -34,12 +35,7 @@ export function placesOf(references: readonly Reference[], limit = 2): string {
 }
 
 export function groupReferences(references: readonly Reference[], keyOf: (reference: Reference) => string): Reference[][] {
-  const groups = new Map<string, Reference[]>();
-  for (const reference of references) {
-    const key = keyOf(reference);
-    groups.set(key, [...(groups.get(key) ?? []), reference]);
-  }
-  return [...groups.values()];
+  return [...groupBy(references, keyOf).values()];
 }
 
 export type MissingUse = Readonly<{ entry: Missing; workload: string; references: readonly Reference[]; optional: boolean }>;
@@ -65,17 +61,36 @@ export function missingUses(ctx: LintContext, withKey: boolean): MissingUse[] {
  * another namespace (with the key, when a key is missing), or a near name in the same namespace.
  * '' when there is nothing to suggest.
  */
+/** The configs grouped the two ways hints look for them, made once per graph: a lint of thousands of missing references must not scan every config for each. */
+type ConfigsByName = Readonly<{ byKindName: Map<string, ConfigNode[]>; byKindNamespace: Map<string, ConfigNode[]> }>;
+const configsByNameOf = new WeakMap<ReadonlyMap<Ref, ConfigNode>, ConfigsByName>();
+
+function configsByName(configs: ReadonlyMap<Ref, ConfigNode>): ConfigsByName {
+  let grouped = configsByNameOf.get(configs);
+  if (!grouped) {
+    const values = [...configs.values()];
+    grouped = { byKindName: groupBy(values, (config) => `${config.kind}/${config.name}`), byKindNamespace: groupBy(values, (config) => `${config.kind}/${config.namespace}`) };
+    configsByNameOf.set(configs, grouped);
+  }
+  return grouped;
+}
+
+/**
+ * Where the config a reference misses may really be: a config of the same kind and name in
+ * another namespace (with the key, when a key is missing), or a near name in the same namespace.
+ * '' when there is nothing to suggest.
+ */
 export function missingHint(ctx: LintContext, config: Ref, key: string | null): string {
   const { kind, namespace, name } = parseRef(config);
-  const configs = [...ctx.built.index.configs.values()];
-  const elsewhere = configs.filter((candidate) => candidate.kind === kind && candidate.name === name && candidate.namespace !== namespace && (key === null || candidate.keys.includes(key)));
+  const { byKindName, byKindNamespace } = configsByName(ctx.built.index.configs);
+  const elsewhere = (byKindName.get(`${kind}/${name}`) ?? []).filter((candidate) => candidate.namespace !== namespace && (key === null || candidate.keys.includes(key)));
   if (elsewhere.length > 0) {
     const where = elsewhere.map((candidate) => candidate.namespace).sort().join(', ');
     return ` — a ${kind} ${name}${key === null ? '' : ` with key ${key}`} exists in namespace ${where}: is the namespace missing?`;
   }
   if (key !== null) return '';
-  const near = configs
-    .filter((candidate) => candidate.kind === kind && candidate.namespace === namespace && candidate.name !== name)
+  const near = (byKindNamespace.get(`${kind}/${namespace}`) ?? [])
+    .filter((candidate) => candidate.name !== name)
     .map((candidate) => ({ name: candidate.name, distance: editDistance(candidate.name, name, 3) }))
     .filter((candidate) => candidate.distance <= Math.min(3, Math.max(1, Math.floor(name.length / 4))))
     .sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : 1));

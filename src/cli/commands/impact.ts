@@ -10,11 +10,11 @@ import type { Problem } from '../../model/problem.js';
 import { IMPACT_FORMATS } from '../../report/index.js';
 import { readManifestsAtRef, withWorktreeAt } from '../../sources/manifests/git.js';
 import { loadKustomization } from '../../sources/manifests/render.js';
-import { loadManifests, loadManifestTexts } from '../../sources/manifests/index.js';
+import { loadManifestsInParallel, loadManifestTexts } from '../../sources/manifests/index.js';
 import type { CliIo } from '../io.js';
 import type { ClusterConnection } from '../../sources/cluster/kubeconfig.js';
 import { DEFAULT_NAMESPACE, exitCodeForProblems, loadLocalSources, reportProblems } from '../load-source.js';
-import { checkFormat, clusterTargetOf, renderOptionsFor, resolveNow } from '../options.js';
+import { checkFormat, jobsOption, clusterTargetOf, parseJobs, renderOptionsFor, resolveNow } from '../options.js';
 
 const FORMATS = Object.keys(IMPACT_FORMATS);
 
@@ -30,6 +30,7 @@ type ImpactOptions = {
   kubeconfig?: string;
   requestTimeout: string;
   secretKeys?: boolean;
+  jobs?: string;
   output: string;
   failOn: FailOn;
   color: boolean;
@@ -40,15 +41,15 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 type Side = { objects: K8sObject[]; problems: Problem[]; name: string; unreadConfigs?: ReadonlySet<string> };
 
-function loadNew(options: ImpactOptions, io: CliIo, defaultNamespace: string): Side {
-  const loaded = loadLocalSources({ filename: options.filename, kustomize: options.kustomize, namespace: defaultNamespace }, io, { digestValues: true });
+async function loadNew(options: ImpactOptions, io: CliIo, defaultNamespace: string): Promise<Side> {
+  const loaded = await loadLocalSources({ filename: options.filename, kustomize: options.kustomize, namespace: defaultNamespace, jobs: options.jobs }, io, { digestValues: true });
   return { ...loaded, name: [...options.filename, ...options.kustomize.map((dir) => `-k ${dir}`)].join(', ') };
 }
 
 /** The old side: other files (--base), or the same -f paths and -k overlays at a git revision (--base-ref). */
-function loadBaseFiles(options: ImpactOptions, io: CliIo): Side {
+async function loadBaseFiles(options: ImpactOptions, io: CliIo): Promise<Side> {
   const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
-  if (options.base.length > 0) return { ...loadManifests(options.base, { defaultNamespace, readStdin: io.readStdin, digestValues: true }), name: options.base.join(', ') };
+  if (options.base.length > 0) return { ...(await loadManifestsInParallel(options.base, { defaultNamespace, readStdin: io.readStdin, digestValues: true, jobs: parseJobs(options.jobs) })), name: options.base.join(', ') };
   const ref = options.baseRef!;
   const files = options.filename.length > 0 ? loadManifestTexts(readManifestsAtRef(ref, options.filename, process.cwd()), { defaultNamespace, digestValues: true }) : { objects: [], problems: [] };
   // An overlay is rendered as it was: from a temporary worktree of the revision.
@@ -83,6 +84,7 @@ export function impactCommand(io: CliIo, setExitCode: (code: number) => void): C
     .option('--base-ref <ref>', 'the old manifests are the same paths at this git revision')
     .option('--against-cluster', 'the old side is what the cluster runs now (current context)')
     .option('-n, --namespace <ns>', 'namespace of objects that name none; with --against-cluster, the namespace to read')
+    .addOption(jobsOption())
     .option('-A, --all-namespaces', 'with --against-cluster: read every namespace')
     .option('--context <name>', 'kubeconfig context (--against-cluster)')
     .option('--kubeconfig <path>', 'kubeconfig file (--against-cluster)')
@@ -105,12 +107,12 @@ Examples:
     const now = resolveNow(options.now, io);
     // Objects in the files that name no namespace go to the context's when applied, as with kubectl.
     const connection = options.againstCluster ? await (await import('../../sources/cluster/connect.js')).openCluster(clusterTargetOf(options, io)) : undefined;
-    const files = loadNew(options, io, options.namespace ?? connection?.namespace ?? DEFAULT_NAMESPACE);
+    const files = await loadNew(options, io, options.namespace ?? connection?.namespace ?? DEFAULT_NAMESPACE);
     if (files.objects.length === 0) {
       reportProblems(files.problems, io);
       throw new KstaleError('input', 'no new manifests could be read');
     }
-    const { before, after } = connection ? await sidesAgainstCluster(connection, files, options) : { before: loadBaseFiles(options, io), after: files };
+    const { before, after } = connection ? await sidesAgainstCluster(connection, files, options) : { before: await loadBaseFiles(options, io), after: files };
     const problems = [...before.problems, ...after.problems];
     reportProblems(problems, io);
     const source = { type: 'manifests' as const, paths: [...options.filename, ...options.kustomize.map((dir) => `-k ${dir}`)], now };

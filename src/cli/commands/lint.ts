@@ -12,12 +12,13 @@ import { LINT_FORMATS } from '../../report/index.js';
 import { STDIN_NAME } from '../../sources/manifests/index.js';
 import type { CliIo } from '../io.js';
 import { DEFAULT_NAMESPACE, loadLocalSources } from '../load-source.js';
-import { checkFormat, renderOptionsFor, resolveNow } from '../options.js';
+import { checkFormat, jobsOption, renderOptionsFor, resolveNow } from '../options.js';
 
 const FORMATS = Object.keys(LINT_FORMATS);
 const RULE_IDS = LINT_RULES.map((rule) => rule.id);
 
 type LintOptions = {
+  jobs?: string;
   filename: string[];
   kustomize: string[];
   helmValues: string[];
@@ -83,6 +84,7 @@ export function lintCommand(io: CliIo, setExitCode: (code: number) => void, tool
     .option('-k, --kustomize <dir>', 'a kustomize overlay, rendered with kubectl kustomize (repeatable)', collect, [])
     .option('--helm-values <file>', 'values file for Helm charts in the paths (rendered with helm template when installed; repeatable)', collect, [])
     .option('-n, --namespace <ns>', 'namespace of objects that name none', DEFAULT_NAMESPACE)
+    .addOption(jobsOption())
     .addOption(new Option('-o, --output <format>', `output format: ${FORMATS.join('|')}`).default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains').choices(['error', 'warning', 'info']).default('error'))
     .option('--disable <rule>', 'turn a rule off (repeatable)', collect, [])
@@ -117,7 +119,7 @@ Examples:
     const allPaths = [...paths, ...options.filename];
     if (allPaths.length === 0 && options.kustomize.length === 0) throw new KstaleError('usage', 'lint needs files or directories', { hint: 'kstale lint k8s/ (or - for stdin, or -k overlay/)' });
     const now = resolveNow(options.now, io);
-    const { objects, problems } = loadLocalSources({ filename: allPaths, kustomize: options.kustomize, helmValues: options.helmValues, namespace: options.namespace === DEFAULT_NAMESPACE ? undefined : options.namespace }, io);
+    const { objects, problems } = await loadLocalSources({ filename: allPaths, kustomize: options.kustomize, helmValues: options.helmValues, namespace: options.namespace === DEFAULT_NAMESPACE ? undefined : options.namespace, jobs: options.jobs }, io);
     if (objects.length === 0 && problems.some((problem) => problem.code === 'unreadable')) {
       for (const problem of problems.filter((candidate) => candidate.severity === 'error')) io.stderr(`kstale: error: ${problem.file}: ${problem.message}\n`);
       throw new KstaleError('input', 'no input could be read');

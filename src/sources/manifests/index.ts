@@ -1,11 +1,13 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { isRecord, type K8sObject } from '../../model/object.js';
+import type { K8sObject } from '../../model/object.js';
 import type { Problem } from '../../model/problem.js';
-import { collectFiles, skipReasonFor } from './collect-files.js';
+import { collectFiles, skipReasonFor, type CollectedFile } from './collect-files.js';
 import { JSON_WITH_LINES_MAX_BYTES, parseManifestText, type ParsedDocument } from './parse-documents.js';
-import { fileSource, parseJsonList } from './json-list.js';
-import { slimObject } from '../slim.js';
+import { assembleList, fileSource, itemStartAfter, listLayout, parseJsonList, type ListLayout } from './json-list.js';
+import { runParseTasks } from './parallel.js';
+import type { ParseTask, TaskResult } from './parse-tasks.js';
+import { slimItem } from '../slim.js';
 import { documentsToObjects } from './to-objects.js';
 import { loadChart, type Runner } from './render.js';
 import { appendAll } from '../../model/arrays.js';
@@ -52,8 +54,6 @@ export const STDIN_NAME = '<stdin>';
  */
 const LARGE_JSON_BYTES = 3 * JSON_WITH_LINES_MAX_BYTES;
 
-const slimItem = (item: unknown) => (isRecord(item) ? slimObject(item) : item);
-
 /**
  * The file's documents; an error only when it cannot be read or decoded (a string is at most
  * 512 MiB). A large regular file is first tried as a JSON List read item by item (json-list.ts);
@@ -71,31 +71,43 @@ function readDocuments(path: string, options: ManifestOptions): ParsedDocument[]
   }
 }
 
+/** Where a file's documents come from: read now, or already parsed (on several threads). */
+type DocumentsOf = (path: string, fileIndex: number) => ParsedDocument[];
+
 /** Reads every object from files, directories and stdin; a bad file or document never stops the rest. */
 export function loadManifests(paths: readonly string[], options: ManifestOptions): LoadedObjects {
   const { files, problems } = collectFiles(paths);
+  return objectsOfFiles(files, problems, options, (path) => readDocuments(path, options));
+}
+
+/** A file read as one (not a chart, not stdin, not a name that is skipped): what may be parsed on another thread. */
+function isPlainFile(file: CollectedFile): boolean {
+  return !file.chart && file.path !== '-' && !(skipReasonFor(basename(file.path)) && !file.explicit);
+}
+
+function objectsOfFiles(files: readonly CollectedFile[], problems: Problem[], options: ManifestOptions, documentsOf: DocumentsOf): LoadedObjects {
   const objects: K8sObject[] = [];
-  for (const { path, explicit, chart } of files) {
+  files.forEach(({ path, explicit, chart }, fileIndex) => {
     if (chart) {
       const rendered = loadChart(path, { defaultNamespace: options.defaultNamespace, namespaceGiven: Boolean(options.namespaceGiven), valuesFiles: options.helmValues ?? [], digestValues: options.digestValues, run: options.run });
       appendAll(objects, rendered.objects);
       appendAll(problems, rendered.problems);
-      continue;
+      return;
     }
     const displayName = path === '-' ? STDIN_NAME : path;
     const skipReason = path === '-' ? undefined : skipReasonFor(basename(path));
     if (skipReason && !explicit) {
       const where = skipReason.endsWith('with -k') ? ` ${dirname(path)}` : '';
       problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: `skipped: ${skipReason}${where}` });
-      continue;
+      return;
     }
     let documents: ParsedDocument[];
     try {
-      documents = readDocuments(path, options);
+      documents = documentsOf(path, fileIndex);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       problems.push({ code: 'unreadable', severity: 'error', file: displayName, message: `cannot read file: ${code ?? (error as Error).message}` });
-      continue;
+      return;
     }
     const result = documentsToObjects(documents, { file: displayName, defaultNamespace: options.defaultNamespace, digestValues: options.digestValues });
     appendAll(objects, result.objects);
@@ -103,6 +115,107 @@ export function loadManifests(paths: readonly string[], options: ManifestOptions
     if (result.notKubernetes > 0 && result.objects.length === 0 && result.problems.length === 0) {
       problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: 'skipped: not a Kubernetes manifest (no apiVersion/kind)' });
     }
-  }
+  });
   return { objects, problems };
+}
+
+/*
+ * Below this many bytes to parse, starting a worker (about 30 ms: a thread, its modules) costs
+ * more than it saves (measured with npm run bench: issue 21).
+ */
+export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+
+/** A large List is cut in about this many ranges per thread, so that threads finishing early take more. */
+const RANGES_PER_JOB = 4;
+const BOUNDARY_PROBE_BYTES = 1024 * 1024;
+
+/**
+ * Ranges of a large List's items, cut between items (json-list.ts), or undefined when the file
+ * is not laid out as such a List: it is then read the usual way.
+ */
+function itemRanges(path: string, size: number, jobs: number): { layout: ListLayout; tasks: ParseTask[] } | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const layout = listLayout(fileSource(fd));
+    if (!layout) return undefined;
+    const count = jobs * RANGES_PER_JOB;
+    const starts = [layout.firstItem];
+    const probe = Buffer.allocUnsafe(BOUNDARY_PROBE_BYTES);
+    for (let cut = 1; cut < count; cut++) {
+      const at = layout.firstItem + Math.round((cut * (size - layout.firstItem)) / count);
+      if (at <= starts[starts.length - 1]!) continue;
+      const read = readSync(fd, probe, 0, probe.length, at);
+      const start = itemStartAfter(probe.subarray(0, read), layout.indentation);
+      if (start !== undefined) starts.push(at + start);
+    }
+    const indentation = [...layout.indentation];
+    const tasks = starts.map((from, index): ParseTask => ({ kind: 'items', path, from, to: starts[index + 1] ?? size, indentation, slim: true }));
+    return { layout, tasks };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The List whose ranges were read: undefined unless every range ended between items and the last at the list's end. */
+function listFromRanges(path: string, layout: ListLayout, results: readonly TaskResult[]): ParsedDocument[] | undefined {
+  const items: unknown[] = [];
+  for (const [index, result] of results.entries()) {
+    if (!result || Array.isArray(result) || (result.closedAt !== undefined) !== (index === results.length - 1)) return undefined;
+    appendAll(items, result.items);
+  }
+  const closedAt = (results[results.length - 1] as { closedAt: number }).closedAt;
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const rest = Buffer.allocUnsafe(size - closedAt);
+    readSync(fd, rest, 0, rest.length, closedAt);
+    return assembleList(layout, rest.toString('utf8'), items);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * loadManifests on `jobs` threads: files parsed by whichever thread is free, a large dump read in
+ * ranges of items (when its objects are slimmed as read, as audit and who-uses do). The objects,
+ * problems and their order are exactly those of loadManifests; with one job, or less to read
+ * than PARALLEL_MIN_BYTES, it is loadManifests.
+ */
+export async function loadManifestsInParallel(paths: readonly string[], options: ManifestOptions & { jobs: number; /** tests: below this many bytes one thread reads (default PARALLEL_MIN_BYTES) */ minBytes?: number }): Promise<LoadedObjects> {
+  const { files, problems } = collectFiles(paths);
+  const read = (path: string) => readDocuments(path, options);
+  if (options.jobs <= 1) return objectsOfFiles(files, problems, options, read);
+  const tasks: ParseTask[] = [];
+  const plans = new Map<number, { first: number; count: number; layout?: ListLayout }>();
+  let bytes = 0;
+  files.forEach((file, fileIndex) => {
+    if (!isPlainFile(file)) return;
+    let size: number;
+    try {
+      const stat = statSync(file.path);
+      if (!stat.isFile()) return;
+      size = stat.size;
+    } catch {
+      return; // reported when it is read the usual way
+    }
+    if (size > LARGE_JSON_BYTES) {
+      const ranges = options.slim ? itemRanges(file.path, size, options.jobs) : undefined;
+      if (!ranges) return;
+      plans.set(fileIndex, { first: tasks.length, count: ranges.tasks.length, layout: ranges.layout });
+      tasks.push(...ranges.tasks);
+    } else {
+      plans.set(fileIndex, { first: tasks.length, count: 1 });
+      tasks.push({ kind: 'file', path: file.path, keepWhole: Boolean(options.digestValues) });
+    }
+    bytes += size;
+  });
+  if (bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return objectsOfFiles(files, problems, options, read);
+  const results = await runParseTasks(tasks, options.jobs);
+  return objectsOfFiles(files, problems, options, (path, fileIndex) => {
+    const plan = plans.get(fileIndex);
+    if (!plan) return read(path);
+    const answered = results.slice(plan.first, plan.first + plan.count);
+    const documents = plan.layout ? listFromRanges(path, plan.layout, answered) : (answered[0] as ParsedDocument[] | undefined);
+    return documents ?? read(path);
+  });
 }

@@ -53,6 +53,8 @@ class Window {
   view: Uint8Array;
   private buffer: Buffer;
   done = false;
+  /** where in the source `bytes` begins */
+  offset = 0;
 
   constructor(
     private readonly source: ByteSource,
@@ -66,6 +68,7 @@ class Window {
   /** Reads more after keeping the bytes from `keep` on, moved to the front (everything moves left by `keep`). */
   refill(keep: number): void {
     const kept = this.bytes.length - keep;
+    this.offset += keep;
     if (kept > this.buffer.length / 2) {
       // One item takes most of the window: the window grows, so each refill still reads plenty.
       const larger = Buffer.allocUnsafe(this.buffer.length * 2);
@@ -135,15 +138,11 @@ function itemClose(bytes: Buffer, view: Uint8Array, indentation: Uint8Array, fro
   return -1;
 }
 
-/**
- * The one document of a large JSON List, its items parsed one by one and passed through
- * `eachItem` (which may slim them), or undefined when the bytes are not such a List: then the
- * caller parses them whole. Lines are not tracked: every item is at line 1, as for any large JSON.
- * The prefix up to the items must sit in the first window (kubectl writes apiVersion first).
- */
-export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => unknown = (item) => item, windowBytes = WINDOW_BYTES): ParsedDocument[] | undefined {
-  const window = new Window(source, windowBytes);
-  window.refill(0);
+/** How a large List is laid out: the text before its items, their indentation, and where the first one opens. */
+export type ListLayout = Readonly<{ prefix: string; indentation: Uint8Array; firstItem: number }>;
+
+/** The layout from the first window, or undefined when the bytes do not start like an indented List. */
+function layoutIn(window: Window): ListLayout | undefined {
   const begin = UTF8_BOM.every((byte, index) => window.view[index] === byte) ? UTF8_BOM.length : 0;
   if (window.view[skipBlanks(window.view, begin)] !== OPEN_BRACE) return undefined;
   const open = itemsArrayOpening(window.bytes, begin);
@@ -155,10 +154,26 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
   let start = lineBreak + 1;
   while (window.view[start] === SPACE || window.view[start] === TAB) start++;
   if (window.view[start] !== OPEN_BRACE) return undefined;
-  const indentation = window.view.slice(lineBreak + 1, start);
-  const prefix = window.bytes.toString('utf8', begin, open);
+  return { prefix: window.bytes.toString('utf8', begin, open), indentation: window.view.slice(lineBreak + 1, start), firstItem: start };
+}
 
+/** The layout of a List in a source, read from its first window. */
+export function listLayout(source: ByteSource, windowBytes = WINDOW_BYTES): ListLayout | undefined {
+  const window = new Window(source, windowBytes);
+  window.refill(0);
+  return layoutIn(window);
+}
+
+type ItemsRead = { items: unknown[]; /** where the `]` closing the list ends, in the source; undefined when the bytes ended after a comma */ closedAt?: number };
+
+/**
+ * The items from the `{` at `from` on, each parsed alone and passed through `eachItem`, until the
+ * `]` that closes the list or, after a comma, the end of the bytes (a range of a List cut between
+ * items: parallel.ts). Undefined when anything but commas and blanks sits between items.
+ */
+function readItems(window: Window, from: number, indentation: Uint8Array, eachItem: (item: unknown) => unknown): ItemsRead | undefined {
   const items: unknown[] = [];
+  let start = from;
   let searchFrom = start + 1;
   // Past the end of the window: keep from `keep` on, read more; false at the end of the source.
   const more = (keep: number): boolean => {
@@ -191,20 +206,36 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
     items.push(eachItem(item));
     start = close + 1;
     const next = nextNonBlank();
-    if (window.view[next] === CLOSE_BRACKET) {
-      start = next + 1;
-      break;
-    }
+    if (window.view[next] === CLOSE_BRACKET) return { items, closedAt: window.offset + next + 1 };
     if (window.view[next] !== COMMA) return undefined;
     start = next + 1;
     start = nextNonBlank();
+    if (start === window.bytes.length) return { items };
     if (window.view[start] !== OPEN_BRACE) return undefined;
     searchFrom = start + 1;
   }
+}
 
+/**
+ * The items of a range of a List's bytes that begins at an item's `{` and ends after the comma
+ * that follows an item, or at the list's end (then `closedAt` says where its `]` ends). The
+ * source yields the range only.
+ */
+export function parseItemRange(source: ByteSource, indentation: Uint8Array, eachItem: (item: unknown) => unknown = (item) => item, windowBytes = WINDOW_BYTES): ItemsRead | undefined {
+  const window = new Window(source, windowBytes);
+  window.refill(0);
+  if (window.view[0] !== OPEN_BRACE) return undefined;
+  return readItems(window, 0, indentation, eachItem);
+}
+
+/**
+ * The List whose items were read: the rest of the file (its prefix, and what follows the `]` at
+ * `rest`) must parse to a top-level `*List` with the items array where they stood. Undefined otherwise.
+ */
+export function assembleList(layout: ListLayout, rest: string, items: unknown[]): ParsedDocument[] | undefined {
   let top: unknown;
   try {
-    top = JSON.parse(prefix + MARKER_JSON + window.rest(start));
+    top = JSON.parse(layout.prefix + MARKER_JSON + rest);
   } catch {
     return undefined;
   }
@@ -213,6 +244,39 @@ export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => u
   if (list.items !== MARKER || typeof list.kind !== 'string' || !list.kind.endsWith('List')) return undefined;
   list.items = items;
   return [{ ok: true, value: list, line: 1, positionOf: () => undefined, warnings: [], sharesText: false }];
+}
+
+/**
+ * The one document of a large JSON List, its items parsed one by one and passed through
+ * `eachItem` (which may slim them), or undefined when the bytes are not such a List: then the
+ * caller parses them whole. Lines are not tracked: every item is at line 1, as for any large JSON.
+ * The prefix up to the items must sit in the first window (kubectl writes apiVersion first).
+ */
+export function parseJsonList(source: ByteSource, eachItem: (item: unknown) => unknown = (item) => item, windowBytes = WINDOW_BYTES): ParsedDocument[] | undefined {
+  const window = new Window(source, windowBytes);
+  window.refill(0);
+  const layout = layoutIn(window);
+  if (!layout) return undefined;
+  const read = readItems(window, layout.firstItem, layout.indentation, eachItem);
+  if (!read?.closedAt) return undefined;
+  return assembleList(layout, window.rest(read.closedAt - window.offset), read.items);
+}
+
+/**
+ * Where a range may begin at or after `at`: the `{` of the item after the first item close found
+ * there (a `}` alone on its line at the items' indentation, then a comma). Undefined when none
+ * is in the bytes read, or the list ends first.
+ */
+export function itemStartAfter(bytes: Buffer, indentation: Uint8Array): number | undefined {
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const firstLine = bytes.indexOf(NEWLINE);
+  if (firstLine < 0) return undefined;
+  const close = itemClose(bytes, view, indentation, firstLine + 1);
+  if (close < 0) return undefined;
+  const comma = skipBlanks(view, close + 1);
+  if (view[comma] !== COMMA) return undefined;
+  const open = skipBlanks(view, comma + 1);
+  return view[open] === OPEN_BRACE ? open : undefined;
 }
 
 /** A source that copies from bytes already in memory (tests, and any caller holding them). */
@@ -226,11 +290,11 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** A source that reads an open file from its start, by position: the descriptor's own offset stays where it was. */
-export function fileSource(fd: number): ByteSource {
-  let position = 0;
+/** A source that reads an open file by position, from `from` up to `to`: the descriptor's own offset stays where it was. */
+export function fileSource(fd: number, from = 0, to = Infinity): ByteSource {
+  let position = from;
   return (into, at, length) => {
-    const read = readSync(fd, into, at, length, position);
+    const read = readSync(fd, into, at, Math.min(length, to - position), position);
     position += read;
     return read;
   };

@@ -191,22 +191,47 @@ function positionsLikelyAsked(text: string): boolean {
   return kind === undefined || ASKED_KINDS.has(kind) || kind.endsWith('List');
 }
 
+/**
+ * What a document's positions are computed from: its text, where it starts in the file, and the
+ * offsets where its nodes open when they were recorded while parsing (else taken on the first question).
+ */
+export type DocumentPositions = Readonly<{ text: string; lineOffset: number; lastKeyWins: boolean; offsets?: Map<object, number> }>;
+
+/**
+ * A parsed document as plain data, before its positions become a function: what a parse worker
+ * sends back (parallel.ts). `positions` undefined: the document has none (large JSON).
+ */
+export type DocumentParts =
+  | Readonly<{ ok: true; value: unknown; line: number; warnings: readonly { line: number; message: string }[]; sharesText: boolean; positions?: DocumentPositions }>
+  | (ParsedDocument & { ok: false });
+
+const NO_POSITION = () => undefined;
+
+/** The document with its positions known on request, from the offsets recorded or from a second parse. */
+export function documentOf(parts: DocumentParts): ParsedDocument {
+  if (!parts.ok) return parts;
+  const { positions, ...document } = parts;
+  if (!positions) return { ...document, positionOf: NO_POSITION };
+  const { text, lineOffset, lastKeyWins } = positions;
+  let offsets = positions.offsets;
+  let starts: number[] | undefined;
+  const positionOf = (node: object) => {
+    offsets ??= offsetsFromReparse(document.value, text, lastKeyWins);
+    const offset = offsets.get(node);
+    if (offset === undefined) return undefined;
+    starts ??= lineStarts(text);
+    return positionAtOffset(text, starts, offset, lineOffset);
+  };
+  return { ...document, positionOf };
+}
+
 /** Parses one document; the line and column of its mappings and sequences are known on request. */
-function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): ParsedDocument {
+function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): DocumentParts {
   try {
     const parsed = loadYaml(text, lastKeyWins, positionsLikelyAsked(text));
     const value = parsed.value;
-    let offsets = parsed.offsets;
-    let starts: number[] | undefined;
-    const positionOf = (node: object) => {
-      offsets ??= offsetsFromReparse(value, text, lastKeyWins);
-      const offset = offsets.get(node);
-      if (offset === undefined) return undefined;
-      starts ??= lineStarts(text);
-      return positionAtOffset(text, starts, offset, lineOffset);
-    };
     const line = value === undefined || value === null ? lineOffset + 1 : lineOfOffset(text, rootNodeOffset(text)) + lineOffset;
-    return { ok: true, value, line, positionOf, warnings: [], sharesText: true };
+    return { ok: true, value, line, warnings: [], sharesText: true, positions: { text, lineOffset, lastKeyWins, ...(parsed.offsets ? { offsets: parsed.offsets } : {}) } };
   } catch (error) {
     const mark = (error as { mark?: { line?: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
@@ -226,14 +251,14 @@ function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): 
 }
 
 export function parseYamlText(text: string): ParsedDocument[] {
-  return splitYamlDocuments(text).map((doc) => parseWithLines(doc.text, doc.firstLine - 1));
+  return splitYamlDocuments(text).map((doc) => documentOf(parseWithLines(doc.text, doc.firstLine - 1)));
 }
 
 /**
  * JSON is checked with JSON.parse (YAML would accept a trailing comma that kubectl refuses);
  * a file small enough is then read again through js-yaml to learn its lines.
  */
-export function parseJsonText(text: string): ParsedDocument[] {
+function parseJsonParts(text: string): DocumentParts[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -247,18 +272,26 @@ export function parseJsonText(text: string): ParsedDocument[] {
     const withLines = parseWithLines(text, 0);
     if (withLines.ok) return [withLines];
   }
-  return [{ ok: true, value, line: 1, positionOf: () => undefined, warnings: [], sharesText: false }];
+  return [{ ok: true, value, line: 1, warnings: [], sharesText: false }];
+}
+
+export function parseJsonText(text: string): ParsedDocument[] {
+  return parseJsonParts(text).map(documentOf);
 }
 
 /** JSON or YAML by content: a file named .json that holds YAML is still read. */
-export function parseManifestText(text: string, fileName: string): ParsedDocument[] {
+export function parseManifestParts(text: string, fileName: string): DocumentParts[] {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   // Files written on Windows: `---\r` must still split documents, and lines must still count.
   const stripped = withoutBom.includes('\r') ? withoutBom.replace(/\r\n?/g, '\n') : withoutBom;
   const trimmed = stripped.trimStart();
   if (fileName.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const json = parseJsonText(stripped);
+    const json = parseJsonParts(stripped);
     if (json[0]!.ok || fileName.endsWith('.json')) return json;
   }
-  return parseYamlText(stripped);
+  return splitYamlDocuments(stripped).map((doc) => parseWithLines(doc.text, doc.firstLine - 1));
+}
+
+export function parseManifestText(text: string, fileName: string): ParsedDocument[] {
+  return parseManifestParts(text, fileName).map(documentOf);
 }

@@ -123,11 +123,11 @@ describe('[U] manifest source', () => {
     );
   });
 
-  it('reads 200,000 objects from one file and passes them on (a spread of that many arguments overflows the stack)', () => {
+  it('reads 200,000 objects from one file and passes them on (a spread of that many arguments overflows the stack)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kstale-many-'));
     const items = Array.from({ length: 200_000 }, (_, index) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${index}`, namespace: 'many' } }));
     writeFileSync(join(dir, 'many.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
-    const { objects, problems } = loadLocalSources({ filename: [dir] }, { readStdin: () => '' });
+    const { objects, problems } = await loadLocalSources({ filename: [dir] }, { readStdin: () => '' });
     assert.deepEqual(problems, []);
     assert.equal(objects.length, 200_000);
     assert.equal(objects[199_999]!.name, 'c199999');
