@@ -18,14 +18,20 @@ const STATUS_LISTS: readonly [string, ContainerType][] = [
   ['ephemeralContainerStatuses', 'ephemeralContainer'],
 ];
 
+const NO_STARTS: Map<string, string> = new Map();
+
+/** Start times by container type, then container name. */
+export type ContainerStarts = Readonly<Record<ContainerType, ReadonlyMap<string, string>>>;
+
 /**
  * When each container of a pod last started: running containers by state.running.startedAt;
  * init containers ran once, by state.terminated.startedAt, else the pod's startTime.
  */
-export function containerStartTimes(pod: K8sObject): Map<string, string> {
+export function containerStartTimes(pod: K8sObject): ContainerStarts {
   const status = isRecord(pod.raw.status) ? pod.raw.status : {};
   const podStart = asString(status.startTime);
-  const starts = new Map<string, string>();
+  // Most pods have no init or ephemeral containers: one empty map serves them all.
+  const starts = { container: new Map<string, string>(), initContainer: NO_STARTS, ephemeralContainer: NO_STARTS };
   for (const [list, type] of STATUS_LISTS) {
     for (const entry of asArray(status[list])) {
       if (!isRecord(entry) || !isRecord(entry.state)) continue;
@@ -33,7 +39,9 @@ export function containerStartTimes(pod: K8sObject): Map<string, string> {
       const running = isRecord(entry.state.running) ? asString(entry.state.running.startedAt) : undefined;
       const terminated = isRecord(entry.state.terminated) ? asString(entry.state.terminated.startedAt) : undefined;
       const started = type === 'initContainer' ? terminated ?? running ?? podStart : running;
-      if (name && started) starts.set(`${type}/${name}`, started);
+      if (!name || !started) continue;
+      if (starts[type] === NO_STARTS) starts[type] = new Map<string, string>();
+      starts[type].set(name, started);
     }
   }
   return starts;

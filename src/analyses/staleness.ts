@@ -119,12 +119,12 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
       }
       const unknown = reference.optional ? undefined : whatIsUnverified(reference, index);
       if (unknown) unverified.push({ config: reference.config, key: reference.key, reason: unknown });
+      const startedAt = reference.containerType && reference.container ? starts[reference.containerType].get(reference.container) : undefined;
+      if (!startedAt) continue;
       const config = index.configs.get(reference.config);
       // Declared by another kind (a SealedSecret), or always present but not in the source: no history to read.
-      const object = index.declarations.get(reference.config)?.[0];
+      const object = config && index.declarations.get(reference.config)?.[0];
       if (!config || !object) continue;
-      const startedAt = reference.containerType && reference.container ? starts.get(`${reference.containerType}/${reference.container}`) : undefined;
-      if (!startedAt) continue;
       // By values where a timeline knows them; otherwise by managedFields' clock.
       const exact = index.timeline?.judge(reference.config, reference.key, startedAt, object.raw);
       const change = exact ? (exact.stale ? { time: exact.changedAt, precision: 'exact' as const } : undefined) : changeTimeOf(reference.config, object.raw, reference.key);

@@ -49,8 +49,8 @@ export const DEFAULT_NAMESPACE = 'default';
 export async function loadSource(options: SourceOptions, io: CliIo, now: string): Promise<LoadedSource> {
   if (!options.filename?.length && !options.kustomize?.length) return loadFromCluster(options, io, now);
   // These commands work on a cluster's slim objects too: a large dump is slimmed as it is read.
-  const loaded = await loadLocalSources(options, io, { slim: true });
   const onlyNamespace = options.namespace !== undefined && !options.allNamespaces ? options.namespace : undefined;
+  const loaded = await loadLocalSources(options, io, { slim: true, onlyNamespace });
   const inNamespace = onlyNamespace === undefined ? loaded.objects : loaded.objects.filter((object) => object.namespace === onlyNamespace);
   const objects = options.selector === undefined ? inNamespace : selectWorkloads(inNamespace, options.selector);
   const paths = [...(options.filename ?? []), ...(options.kustomize ?? []).map((dir) => `-k ${dir}`)];
@@ -58,12 +58,12 @@ export async function loadSource(options: SourceOptions, io: CliIo, now: string)
 }
 
 /** Objects of `-f` paths (Helm charts in them rendered or skipped) and of `-k` overlays, in that order. */
-export async function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace' | 'jobs'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean; slim?: boolean } = {}): Promise<LoadedObjects> {
+export async function loadLocalSources(options: Pick<SourceOptions, 'filename' | 'kustomize' | 'helmValues' | 'namespace' | 'jobs'>, io: Pick<CliIo, 'readStdin'>, extra: { digestValues?: boolean; slim?: boolean; onlyNamespace?: string } = {}): Promise<LoadedObjects> {
   const defaultNamespace = options.namespace ?? DEFAULT_NAMESPACE;
   const objects: K8sObject[] = [];
   const problems: Problem[] = [];
   if (options.filename?.length) {
-    const loaded = await loadManifestsInParallel(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues, slim: extra.slim, jobs: parseJobs(options.jobs) });
+    const loaded = await loadManifestsInParallel(options.filename, { defaultNamespace, readStdin: io.readStdin, namespaceGiven: options.namespace !== undefined, helmValues: options.helmValues, digestValues: extra.digestValues, slim: extra.slim, onlyNamespace: extra.onlyNamespace, jobs: parseJobs(options.jobs), splitLists: options.jobs !== undefined });
     appendAll(objects, loaded.objects);
     appendAll(problems, loaded.problems);
   }

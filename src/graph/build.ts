@@ -11,6 +11,7 @@ import { controllerRefOf, extractWorkload, type ExtractedWorkload } from '../ext
 import { workloadKindOf } from '../extract/workload-kinds.js';
 import { compareStrings, findMissing, type UnreadConfigs } from './missing.js';
 import { findUnused } from './unused.js';
+import { appendAll } from '../model/arrays.js';
 
 /** Lookups both ways, plus what later analyses need beyond the JSON graph. */
 export type GraphIndex = Readonly<{
@@ -120,15 +121,17 @@ export function buildGraph(objects: readonly K8sObject[], source: SourceInfo, op
       workloads.set(workload.ref, { ref: workload.ref, kind: object.kind, namespace: object.namespace, name: object.name, origin: object.origin });
       extracted.set(workload.ref, workload);
     }
-    unnamed.push(...workload.unnamed);
+    appendAll(unnamed, workload.unnamed);
     // The ServiceAccount admission plugin copies the account's pull secrets only into a pod that names none of its own.
     const ownPullSecrets = asArray(workload.annotations.podSpec?.imagePullSecrets).length > 0;
-    const fromAccount = ownPullSecrets ? [] : pullSecretsOf.get(makeRef('ServiceAccount', object.namespace, workload.serviceAccountName)) ?? [];
+    const fromAccount = ownPullSecrets || pullSecretsOf.size === 0 ? [] : pullSecretsOf.get(makeRef('ServiceAccount', object.namespace, workload.serviceAccountName)) ?? [];
     const accountReferences = fromAccount.map(({ name, origin }) => imagePullSecretReference(name, { workload: workload.ref, namespace: object.namespace }, origin));
-    for (const reference of [...workload.references, ...accountReferences]) {
-      // Freshly made by extraction and not yet shared: filled in place rather than copied.
-      (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config), reloaders);
-      references.push(reference);
+    for (const own of [workload.references, accountReferences]) {
+      for (const reference of own) {
+        // Freshly made by extraction and not yet shared: filled in place rather than copied.
+        (reference as { protectedBy: Reference['protectedBy'] }).protectedBy = protectionFor(reference, workload.annotations, configs.get(reference.config), reloaders);
+        references.push(reference);
+      }
     }
   }
   references = sortReferences(references);

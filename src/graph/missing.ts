@@ -5,8 +5,9 @@ import { configScope, parseRef, type Ref } from '../model/refs.js';
 export const ALWAYS_PRESENT_CONFIGMAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt']);
 
 function isAlwaysPresent(config: Ref): boolean {
-  const { kind, name } = parseRef(config);
-  return kind === 'ConfigMap' && ALWAYS_PRESENT_CONFIGMAPS.has(name);
+  // Asked for every reference of every pod: the ref is looked at in place, not parsed.
+  if (!config.startsWith('ConfigMap/')) return false;
+  return ALWAYS_PRESENT_CONFIGMAPS.has(config.slice(config.indexOf('/', 'ConfigMap/'.length) + 1));
 }
 
 /**

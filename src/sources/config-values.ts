@@ -6,7 +6,15 @@ import { isRecord, type RawObject } from '../model/object.js';
 
 /** A map with its keys kept and every value emptied. */
 export function blankValues(map: unknown): unknown {
-  return isRecord(map) ? Object.fromEntries(Object.keys(map).map((key) => [key, ''])) : map;
+  if (!isRecord(map)) return map;
+  // Plain stores, not Object.fromEntries: this runs for every config of a dump.
+  const blank: Record<string, string> = {};
+  for (const key of Object.keys(map)) {
+    // `__proto__` is a valid key name: kept as an own key, as JSON.parse made it.
+    if (key === '__proto__') Object.defineProperty(blank, key, { value: '', enumerable: true, writable: true, configurable: true });
+    else blank[key] = '';
+  }
+  return blank;
 }
 
 /**

@@ -2,6 +2,7 @@ import { isRecord, type RawObject } from '../model/object.js';
 import { WORKLOAD_KINDS, workloadKindOf } from '../extract/workload-kinds.js';
 import { dropConfigMapValues, dropSecretValues } from './config-values.js';
 import { isReloaderImage } from '../extract/reloader.js';
+import { checkApiVersion } from '../extract/api-versions.js';
 
 /*
  * What kstale keeps of an object read from a cluster or a large dump: what references configs
@@ -14,9 +15,14 @@ const CONTAINER_FIELDS = ['name', 'env', 'envFrom', 'volumeMounts'] as const;
 const POD_SPEC_FIELDS = ['volumes', 'imagePullSecrets', 'serviceAccountName', 'serviceAccount'] as const;
 
 /** A Reloader's container keeps its image, command and args: they say how it decides (DESIGN.md section 3). */
+const RELOADER_CONTAINER_FIELDS = [...CONTAINER_FIELDS, 'image', 'command', 'args'] as const;
+
 function slimContainer(container: Record<string, unknown>): Record<string, unknown> {
-  const fields: readonly string[] = isReloaderImage(container.image) ? [...CONTAINER_FIELDS, 'image', 'command', 'args'] : CONTAINER_FIELDS;
-  return Object.fromEntries(fields.filter((field) => field in container).map((field) => [field, container[field]]));
+  const fields: readonly string[] = isReloaderImage(container.image) ? RELOADER_CONTAINER_FIELDS : CONTAINER_FIELDS;
+  // Plain stores, not Object.fromEntries: this runs for every container of every pod of a dump.
+  const slim: Record<string, unknown> = {};
+  for (const field of fields) if (field in container) slim[field] = container[field];
+  return slim;
 }
 
 /** The parts of a pod spec that reference configs; images, resources, probes and scheduling go. */
@@ -101,6 +107,29 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
 
 /** slimObject for an item of a List that may be anything: objects are slimmed, the rest is left as it is (and reported later). */
 export const slimItem = (item: unknown): unknown => (isRecord(item) ? slimObject(item) : item);
+
+/** What a List reader leaves out: the item's place stays empty, so later items keep their index in messages. */
+export const SKIPPED_ITEM: unique symbol = Symbol('skipped item');
+
+/**
+ * Whether an item of a dump can be left unread when only `namespace` is asked for (who-uses -n,
+ * audit -n): an object that names another namespace and that reading would keep without a word
+ * (a kind, a name, an apiVersion served for its kind). Deployments are always read: a Reloader
+ * in its own namespace decides protection in every other (loadSource).
+ */
+export function isUnaskedNamespace(item: unknown, namespace: string): boolean {
+  if (!isRecord(item) || !isRecord(item.metadata)) return false;
+  const { kind, apiVersion } = item;
+  const { namespace: itemNamespace, name } = item.metadata;
+  if (typeof itemNamespace !== 'string' || itemNamespace === '' || itemNamespace === namespace) return false;
+  if (typeof kind !== 'string' || kind === 'Deployment' || kind.endsWith('List') || typeof name !== 'string' || name === '') return false;
+  return typeof apiVersion === 'string' && checkApiVersion(kind, apiVersion).status === 'ok';
+}
+
+/** slimItem, leaving out what isUnaskedNamespace allows. */
+export function slimItemIn(namespace: string): (item: unknown) => unknown {
+  return (item) => (isUnaskedNamespace(item, namespace) ? SKIPPED_ITEM : slimItem(item));
+}
 
 /**
  * Kinds whose content kstale reads: workloads, configs (and what makes a Secret: SealedSecret,

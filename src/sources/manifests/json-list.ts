@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
 import type { ParsedDocument } from './parse-documents.js';
+import { SKIPPED_ITEM } from '../slim.js';
 
 /*
  * A large `kubectl get -o json` dump is one List whose items are almost all of it. Parsing it
@@ -203,7 +204,10 @@ function readItems(window: Window, from: number, indentation: Uint8Array, eachIt
     } catch {
       return undefined;
     }
-    items.push(eachItem(item));
+    const kept = eachItem(item);
+    // A skipped item leaves a hole: the items after it keep their index (forEach passes holes by).
+    if (kept === SKIPPED_ITEM) items.length++;
+    else items.push(kept);
     start = close + 1;
     const next = nextNonBlank();
     if (window.view[next] === CLOSE_BRACKET) return { items, closedAt: window.offset + next + 1 };

@@ -36,7 +36,7 @@ const withoutFunctions = (loaded: LoadedObjects) => ({ problems: loaded.problems
 
 async function assertSameAsOneThread(paths: string[], options: ManifestOptions = OPTIONS, jobs = 3): Promise<LoadedObjects> {
   const one = loadManifests(paths, options);
-  const many = await loadManifestsInParallel(paths, { ...options, jobs, minBytes: 0 });
+  const many = await loadManifestsInParallel(paths, { ...options, jobs, minBytes: 0, splitLists: true });
   assert.deepEqual(withoutFunctions(many), withoutFunctions(one));
   assert.deepEqual(many.objects.map(positionsOf), one.objects.map(positionsOf));
   return many;
@@ -75,6 +75,14 @@ describe('[U] parsing on several threads', () => {
 
   it('uses workers by default only from 4 cores on, and at most 8', () => {
     assert.deepEqual([1, 2, 3, 4, 6, 8, 64].map((cores) => defaultJobs(cores)), [1, 1, 1, 4, 6, 8, 8]);
+  });
+
+  it('refuses a --jobs that is not a positive whole number, in one line', async () => {
+    for (const bad of ['0', '-1', '1.5', 'many']) {
+      const run = await runCli(['lint', join(FIXTURES, 'demo', 'manifests'), '--jobs', bad]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, new RegExp(`^kstale: error: --jobs "${bad.replace('.', '\\.')}" is not a positive whole number`));
+    }
   });
 
   it('with one job, or less to read than the threshold, is the one-thread reader', async () => {
@@ -130,5 +138,40 @@ describe('[U] the corpus on several threads', needsShared(CORPUS), () => {
     const two = await runCli(['lint', CORPUS, '-o', 'json', '--jobs', '2']);
     assert.equal(two.stdout, one.stdout);
     assert.equal(two.code, one.code);
+  });
+});
+
+describe('[U] a large dump read for one namespace', () => {
+  it('leaves out only objects of other namespaces that would be read without a word, keeping every message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kstale-one-namespace-'));
+    const filler = 'x'.repeat(200);
+    const items: unknown[] = [];
+    for (let index = 0; index < 40_000; index++) {
+      items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${index}`, namespace: index % 2 ? 'other' : 'shop', annotations: { filler } }, data: { k: 'v' } });
+    }
+    items.push(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'other' } },
+      { apiVersion: 'apps/v1beta1', kind: 'Deployment', metadata: { name: 'old', namespace: 'other' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'reloader', namespace: 'other' }, spec: { template: { spec: { containers: [{ name: 'r', image: 'ghcr.io/stakater/reloader:v1.4.0' }] } } } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'no-namespace' } },
+      { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { namespace: 'other' }, items: [{ apiVersion: 'v1', kind: 'ConfigMap' }] },
+    );
+    const dump = join(dir, 'dump.json');
+    writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2));
+    const options: ManifestOptions = { defaultNamespace: 'shop', readStdin: () => '', slim: true };
+    const all = loadManifests([dump], options);
+    const one = loadManifests([dump], { ...options, onlyNamespace: 'shop' });
+    assert.deepEqual(one.problems, all.problems);
+    assert.deepEqual(all.problems.map((problem) => problem.message.slice(0, 30)), ['ConfigMap has no metadata.name', 'Deployment old: apiVersion app', 'ConfigMap has no metadata.name']);
+    const kept = (loaded: LoadedObjects) => withoutFunctions(loaded).objects.filter((object) => object.namespace === 'shop' || object.kind === 'Deployment');
+    assert.deepEqual(withoutFunctions(one).objects, kept(all));
+    assert.equal(one.objects.filter((object) => object.namespace === 'other').map((object) => object.name).join(','), 'old,reloader');
+  });
+
+  it('answers who-uses -n on a dump as before, reading far less', async () => {
+    const dump = REAL_DUMP_FILE;
+    const asked = await runCli(['who-uses', 'secret/db-credentials', '-n', 'shop', '-f', dump, '-o', 'json', '--now', TEST_NOW]);
+    assert.equal(asked.code, 0, asked.stderr);
+    assert.match(asked.stdout, /db-credentials/);
   });
 });
