@@ -8,7 +8,7 @@ import { extractPodSpecReferences } from '../extract/pod-spec.js';
 import { controllerRefOf, extractWorkload, type ExtractedWorkload } from '../extract/workloads.js';
 import { compareStrings } from '../graph/missing.js';
 import type { Precision } from './managed-fields.js';
-import { findStale, type StalenessLookup, type StalenessOptions } from './staleness.js';
+import { findStale, newStalenessCache, type StalenessCache, type StalenessLookup, type StalenessOptions } from './staleness.js';
 import { isRecord } from '../model/object.js';
 
 /** One stale reference of a workload: which config and key changed, and when. */
@@ -172,6 +172,8 @@ export class LiveState implements StalenessLookup {
    */
   judge(touched: Touched, options: StalenessOptions): { workloads: { before: WorkloadVerdict | undefined; after: WorkloadVerdict | undefined; running: number }[]; missing: { before: MissingVerdict | undefined; after: MissingVerdict | undefined; present: boolean }[] } {
     const affectedMissing = new Set<string>();
+    // Nothing changes while one batch is judged: the pods of an edited config share its change time.
+    const cache = newStalenessCache();
     for (const pod of touched.pods) {
       const previous = this.podVerdicts.get(pod);
       if (previous) {
@@ -184,7 +186,7 @@ export class LiveState implements StalenessLookup {
         this.podVerdicts.delete(pod);
         continue;
       }
-      const verdict = this.judgePod(object, options);
+      const verdict = this.judgePod(object, options, cache);
       this.podVerdicts.set(pod, verdict);
       link(this.podsOfWorkload, verdict.workload, pod);
       touched.workloads.add(verdict.workload);
@@ -223,8 +225,8 @@ export class LiveState implements StalenessLookup {
     return [...this.missingVerdicts.values()].sort((a, b) => compareStrings(missingId(a.config, a.key), missingId(b.config, b.key)));
   }
 
-  private judgePod(pod: K8sObject, options: StalenessOptions): PodVerdict {
-    const { pods, stale } = findStale([pod], this, options);
+  private judgePod(pod: K8sObject, options: StalenessOptions, cache: StalenessCache): PodVerdict {
+    const { pods, stale } = findStale([pod], this, options, cache);
     const audit = pods[0]!;
     const references = new Map<string, StaleReference>();
     for (const entry of stale) references.set(missingId(entry.config, entry.key), { config: entry.config, key: entry.key, changedAt: entry.changedAt, precision: entry.precision, protectedBy: entry.protectedBy });

@@ -78,15 +78,27 @@ function podReferences(pod: K8sObject): Reference[] {
 /** What judging a pod needs to look up: a built graph's index, or the live state of `kstale watch`. */
 export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloaders' | 'timeline'>;
 
-export function findStale(pods: readonly K8sObject[], index: StalenessLookup, options: StalenessOptions): StalenessResult {
+/**
+ * What judging pods looks up again and again, kept while the configs and workloads stay as they
+ * are: for one audit, or one batch of a watch's changes (judged one pod at a time).
+ */
+export type StalenessCache = Readonly<{
+  /** each config's (key's) change time: thousands of pods read the same few configs */
+  changeTimes: Map<string, ChangeTime | undefined>;
+  /** a workload's protection for one config, decided once, not per stale entry */
+  protections: Map<string, ProtectedBy | null>;
+}>;
+
+export function newStalenessCache(): StalenessCache {
+  return { changeTimes: new Map(), protections: new Map() };
+}
+
+export function findStale(pods: readonly K8sObject[], index: StalenessLookup, options: StalenessOptions, cache: StalenessCache = newStalenessCache()): StalenessResult {
   const stale: StaleEntry[] = [];
   const syncing: StaleEntry[] = [];
   const audits: PodAudit[] = [];
   const nowMs = Date.parse(options.now);
-  // Thousands of pods read the same few configs: each config's (key's) change time is read once.
-  const changeTimes = new Map<string, ChangeTime | undefined>();
-  // …and a workload's protection for one config is decided once, not per stale entry.
-  const protections = new Map<string, ProtectedBy | null>();
+  const { changeTimes, protections } = cache;
   const protectionOf = (reference: Reference, workload: Ref, annotations: Parameters<typeof protectionFor>[1], config: Parameters<typeof protectionFor>[2]) => {
     const id = `${workload}\u0000${reference.config}\u0000${reference.update}`;
     if (!protections.has(id)) protections.set(id, protectionFor({ ...reference, workload }, annotations, config, index.reloaders));
