@@ -139,7 +139,7 @@ const BOUNDARY_PROBE_BYTES = 1024 * 1024;
  * Ranges of a large List's items, cut between items (json-list.ts), or undefined when the file
  * is not laid out as such a List: it is then read the usual way.
  */
-function itemRanges(path: string, size: number, jobs: number): { layout: ListLayout; tasks: ParseTask[] } | undefined {
+function itemRanges(path: string, size: number, jobs: number, onlyNamespace: string | undefined): { layout: ListLayout; tasks: ParseTask[] } | undefined {
   const fd = openSync(path, 'r');
   try {
     const layout = listLayout(fileSource(fd));
@@ -155,7 +155,7 @@ function itemRanges(path: string, size: number, jobs: number): { layout: ListLay
       if (start !== undefined) starts.push(at + start);
     }
     const indentation = [...layout.indentation];
-    const tasks = starts.map((from, index): ParseTask => ({ kind: 'items', path, from, to: starts[index + 1] ?? size, indentation, slim: true }));
+    const tasks = starts.map((from, index): ParseTask => ({ kind: 'items', path, from, to: starts[index + 1] ?? size, indentation, slim: true, ...(onlyNamespace === undefined ? {} : { onlyNamespace }) }));
     return { layout, tasks };
   } finally {
     closeSync(fd);
@@ -167,7 +167,8 @@ function listFromRanges(path: string, layout: ListLayout, results: readonly Task
   const items: unknown[] = [];
   for (const [index, result] of results.entries()) {
     if (!result || Array.isArray(result) || (result.closedAt !== undefined) !== (index === results.length - 1)) return undefined;
-    appendAll(items, result.items);
+    // forEach, not for…of: the holes left by items read for another namespace stay out.
+    result.items.forEach((item) => items.push(item));
   }
   const closedAt = (results[results.length - 1] as { closedAt: number }).closedAt;
   const fd = openSync(path, 'r');
@@ -217,7 +218,7 @@ export async function loadManifestsInParallel(paths: readonly string[], options:
       return; // reported when it is read the usual way
     }
     if (size > LARGE_JSON_BYTES) {
-      const ranges = options.slim && options.splitLists ? itemRanges(file.path, size, options.jobs) : undefined;
+      const ranges = options.slim && options.splitLists ? itemRanges(file.path, size, options.jobs, options.onlyNamespace) : undefined;
       if (!ranges) return;
       plans.set(fileIndex, { first: tasks.length, count: ranges.tasks.length, layout: ranges.layout });
       tasks.push(...ranges.tasks);

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { isRecord } from '../../model/object.js';
-import { metadataOnly, slimItem } from '../slim.js';
+import { metadataOnly, slimItem, slimItemIn } from '../slim.js';
 import { fileSource, parseItemRange } from './json-list.js';
 import { documentOf, parseManifestParts, type DocumentParts, type ParsedDocument } from './parse-documents.js';
 
@@ -14,7 +14,7 @@ import { documentOf, parseManifestParts, type DocumentParts, type ParsedDocument
 /** A small file read whole, or a range of a large List's items (cut between items, json-list.ts). */
 export type ParseTask =
   | Readonly<{ kind: 'file'; path: string; /** impact: whole objects, not the metadata of kinds kstale does not read */ keepWhole: boolean }>
-  | Readonly<{ kind: 'items'; path: string; from: number; to: number; indentation: readonly number[]; slim: boolean }>;
+  | Readonly<{ kind: 'items'; path: string; from: number; to: number; indentation: readonly number[]; slim: boolean; /** slim.ts isUnaskedNamespace */ onlyNamespace?: string }>;
 
 export type ItemsParsed = Readonly<{ items: unknown[]; closedAt?: number }>;
 
@@ -31,7 +31,8 @@ export type WireResult = { documents: WireDocument[] } | { json: string; closedA
 function readItems(task: ParseTask & { kind: 'items' }): ItemsParsed | undefined {
   const fd = openSync(task.path, 'r');
   try {
-    const read = parseItemRange(fileSource(fd, task.from, task.to), Uint8Array.from(task.indentation), task.slim ? slimItem : undefined);
+    const eachItem = !task.slim ? undefined : task.onlyNamespace === undefined ? slimItem : slimItemIn(task.onlyNamespace);
+    const read = parseItemRange(fileSource(fd, task.from, task.to), Uint8Array.from(task.indentation), eachItem);
     // Where the list ends, in the file (the range's source counts from its start).
     return read && (read.closedAt === undefined ? read : { ...read, closedAt: task.from + read.closedAt });
   } finally {
@@ -104,7 +105,8 @@ export function runTaskForWire(task: ParseTask): WireResult {
   try {
     if (task.kind === 'items') {
       const read = readItems(task);
-      return read && { json: JSON.stringify(read.items), ...(read.closedAt === undefined ? {} : { closedAt: read.closedAt }) };
+      // Items left out are holes, which JSON would make nulls: they are dropped (no message names an item of a dump by index).
+      return read && { json: JSON.stringify(read.items.filter(() => true)), ...(read.closedAt === undefined ? {} : { closedAt: read.closedAt }) };
     }
     const documents: WireDocument[] = [];
     for (const parts of readFileParts(task.path)) {

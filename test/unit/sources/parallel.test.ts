@@ -105,6 +105,9 @@ describe('[U] a large dump read in ranges of items', () => {
     const loaded = await assertSameAsOneThread([dump], { ...OPTIONS, slim: true }, 2);
     assert.ok(loaded.objects.length > 5000);
     await assertSameAsOneThread([dump], { ...OPTIONS, slim: true }, 5);
+    const oneNamespace = await assertSameAsOneThread([dump], { ...OPTIONS, slim: true, onlyNamespace: 'team-1' }, 3);
+    assert.ok(oneNamespace.objects.every((object) => object.namespace === 'team-1' || object.kind === 'Deployment'));
+    assert.ok(oneNamespace.objects.some((object) => object.kind === 'Pod'));
   });
 
   it('falls back to the whole file when the layout is not one item per line block, or an item is broken', async () => {
@@ -128,6 +131,10 @@ describe('[U] a large dump read in ranges of items', () => {
     assert.equal(one.code, 0, one.stderr);
     assert.equal(two.stdout, one.stdout);
     assert.equal(two.stderr, one.stderr);
+    const whoUses = async (jobs: string) => runCli(['who-uses', 'cm/cfg-1', '-n', 'team-1', '-f', dump, '-o', 'json', '--now', TEST_NOW, '--jobs', jobs]);
+    const [whoOne, whoTwo] = [await whoUses('1'), await whoUses('2')];
+    assert.equal(whoOne.code, 0, whoOne.stderr);
+    assert.equal(whoTwo.stdout, whoOne.stdout);
   });
 });
 
