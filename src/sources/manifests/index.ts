@@ -126,8 +126,9 @@ function objectsOfFiles(files: readonly CollectedFile[], problems: Problem[], op
 }
 
 /*
- * Below this many bytes to parse, starting a worker (about 30 ms: a thread, its modules) costs
- * more than it saves (measured with npm run bench: issue 21).
+ * Below this many bytes one thread reads. A worker takes about 40 ms to start (a thread, its
+ * modules; measured) and runs cold code at first, while 4 MB of YAML is about 0.15 s of parsing
+ * on one thread here: less could not gain, whatever the cores.
  */
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 
@@ -182,24 +183,24 @@ function listFromRanges(path: string, layout: ListLayout, results: readonly Task
   }
 }
 
-/**
- * loadManifests on `jobs` threads: files parsed by whichever thread is free, a large dump read in
- * ranges of items (when asked, and when its objects are slimmed as read, as audit and who-uses do). The objects,
- * problems and their order are exactly those of loadManifests; with one job, or less to read
- * than PARALLEL_MIN_BYTES, it is loadManifests.
- */
 export type ParallelOptions = Readonly<{
   jobs: number;
   /**
    * cut a large dump into ranges of items for the threads: only when asked (--jobs given), as
    * rebuilding the slimmed items a worker sends back costs about half of the parse it saves
-   * (measured on 2 cores: 10% slower); files of a tree are always shared out
+   * (measured on 2 cores: 10–20% slower); files of a tree follow --jobs
    */
   splitLists?: boolean;
   /** tests: below this many bytes one thread reads (default PARALLEL_MIN_BYTES) */
   minBytes?: number;
 }>;
 
+/**
+ * loadManifests on `jobs` threads: files parsed by whichever thread is free, a large dump read in
+ * ranges of items (when asked, and when its objects are slimmed as read, as audit and who-uses
+ * do). The objects, problems and their order are exactly those of loadManifests; with one job,
+ * or less to read than PARALLEL_MIN_BYTES, it is loadManifests.
+ */
 export async function loadManifestsInParallel(paths: readonly string[], options: ManifestOptions & ParallelOptions): Promise<LoadedObjects> {
   const { files, problems } = collectFiles(paths);
   const read = (path: string) => readDocuments(path, options);

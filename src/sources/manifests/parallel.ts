@@ -9,12 +9,12 @@ import { resultFromWire, runTaskHere, type ParseTask, type TaskResult, type Wire
  * order, so the result is the one a single thread gives.
  */
 
-/** Workers beyond this many cost more in start-up and copying than they save. */
+/** A cap, so that a large machine does not start dozens of threads (a V8 isolate each) for one command. */
 export const MAX_JOBS = 8;
 
 /*
  * Below this many cores the default is this thread alone. Measured on 2 vCPUs (issue 21): a
- * worker saved nothing on 173 YAML files (17 MB) and cost 15% on the corpus and 25% on a 171 MB
+ * worker saved at most 5% on 173 YAML files (17 MB) and cost 10–20% on the corpus and on a 171 MB
  * dump. Its answer must be rebuilt here (JSON.parse of what it kept: about half the cost of the
  * parse it saved, for a dump's slimmed items), it starts with cold code (js-yaml runs slowly
  * until V8 has compiled it, again in every isolate), and V8's garbage collector already uses the
