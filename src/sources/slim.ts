@@ -106,7 +106,7 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
 }
 
 /** slimObject for an item of a List that may be anything: objects are slimmed, the rest is left as it is (and reported later). */
-export const slimItem = (item: unknown): unknown => (isRecord(item) ? slimObject(item) : item);
+const slimItem = (item: unknown): unknown => (isRecord(item) ? slimObject(item) : item);
 
 /** What a List reader leaves out: the item's place stays empty, so later items keep their index in messages. */
 export const SKIPPED_ITEM: unique symbol = Symbol('skipped item');
@@ -126,9 +126,11 @@ export function isUnaskedNamespace(item: unknown, namespace: string): boolean {
   return typeof apiVersion === 'string' && checkApiVersion(kind, apiVersion).status === 'ok';
 }
 
-/** slimItem, leaving out what isUnaskedNamespace allows. */
-export function slimItemIn(namespace: string): (item: unknown) => unknown {
-  return (item) => (isUnaskedNamespace(item, namespace) ? SKIPPED_ITEM : slimItem(item));
+/** What a List reader does with each item of a large dump: nothing, slimItem, or slimItem leaving out what isUnaskedNamespace allows. */
+export function listItemReader(options: { slim?: boolean; onlyNamespace?: string }): ((item: unknown) => unknown) | undefined {
+  if (!options.slim) return undefined;
+  const namespace = options.onlyNamespace;
+  return namespace === undefined ? slimItem : (item) => (isUnaskedNamespace(item, namespace) ? SKIPPED_ITEM : slimItem(item));
 }
 
 /**

@@ -7,7 +7,7 @@ import { JSON_WITH_LINES_MAX_BYTES, parseManifestText, type ParsedDocument } fro
 import { assembleList, fileSource, itemStartAfter, listLayout, parseJsonList, type ListLayout } from './json-list.js';
 import { runParseTasks } from './parallel.js';
 import type { ParseTask, TaskResult } from './parse-tasks.js';
-import { slimItem, slimItemIn } from '../slim.js';
+import { listItemReader } from '../slim.js';
 import { documentsToObjects } from './to-objects.js';
 import { loadChart, type Runner } from './render.js';
 import { appendAll } from '../../model/arrays.js';
@@ -69,8 +69,7 @@ function readDocuments(path: string, options: ManifestOptions): ParsedDocument[]
   const fd = openSync(path, 'r');
   try {
     const stat = fstatSync(fd);
-    const eachItem = !options.slim ? undefined : options.onlyNamespace === undefined ? slimItem : slimItemIn(options.onlyNamespace);
-    const list = stat.isFile() && stat.size > LARGE_JSON_BYTES ? parseJsonList(fileSource(fd), eachItem) : undefined;
+    const list = stat.isFile() && stat.size > LARGE_JSON_BYTES ? parseJsonList(fileSource(fd), listItemReader(options)) : undefined;
     return list ?? parseManifestText(readFileSync(fd).toString('utf8'), path);
   } finally {
     closeSync(fd);
@@ -86,14 +85,20 @@ export function loadManifests(paths: readonly string[], options: ManifestOptions
   return objectsOfFiles(files, problems, options, (path) => readDocuments(path, options));
 }
 
-/** A file read as one (not a chart, not stdin, not a name that is skipped): what may be parsed on another thread. */
+/** Why a file found in a directory is not read (a kustomization, a Helm values file); a file named on the command line is always read. */
+function skipReasonOf(file: CollectedFile): string | undefined {
+  return file.path === '-' || file.explicit ? undefined : skipReasonFor(basename(file.path));
+}
+
+/** A file read as one (not a chart, not stdin, not skipped): what may be parsed on another thread. */
 function isPlainFile(file: CollectedFile): boolean {
-  return !file.chart && file.path !== '-' && !(skipReasonFor(basename(file.path)) && !file.explicit);
+  return !file.chart && file.path !== '-' && skipReasonOf(file) === undefined;
 }
 
 function objectsOfFiles(files: readonly CollectedFile[], problems: Problem[], options: ManifestOptions, documentsOf: DocumentsOf): LoadedObjects {
   const objects: K8sObject[] = [];
-  files.forEach(({ path, explicit, chart }, fileIndex) => {
+  files.forEach((file, fileIndex) => {
+    const { path, chart } = file;
     if (chart) {
       const rendered = loadChart(path, { defaultNamespace: options.defaultNamespace, namespaceGiven: Boolean(options.namespaceGiven), valuesFiles: options.helmValues ?? [], digestValues: options.digestValues, run: options.run });
       appendAll(objects, rendered.objects);
@@ -101,8 +106,8 @@ function objectsOfFiles(files: readonly CollectedFile[], problems: Problem[], op
       return;
     }
     const displayName = path === '-' ? STDIN_NAME : path;
-    const skipReason = path === '-' ? undefined : skipReasonFor(basename(path));
-    if (skipReason && !explicit) {
+    const skipReason = skipReasonOf(file);
+    if (skipReason) {
       const where = skipReason.endsWith('with -k') ? ` ${dirname(path)}` : '';
       problems.push({ code: 'skipped', severity: 'notice', file: displayName, message: `skipped: ${skipReason}${where}` });
       return;

@@ -250,8 +250,12 @@ function parseWithLines(text: string, lineOffset: number, lastKeyWins = false): 
   }
 }
 
+function parseYamlParts(text: string): DocumentParts[] {
+  return splitYamlDocuments(text).map((doc) => parseWithLines(doc.text, doc.firstLine - 1));
+}
+
 export function parseYamlText(text: string): ParsedDocument[] {
-  return splitYamlDocuments(text).map((doc) => documentOf(parseWithLines(doc.text, doc.firstLine - 1)));
+  return parseYamlParts(text).map(documentOf);
 }
 
 /**
@@ -275,10 +279,6 @@ function parseJsonParts(text: string): DocumentParts[] {
   return [{ ok: true, value, line: 1, warnings: [], sharesText: false }];
 }
 
-export function parseJsonText(text: string): ParsedDocument[] {
-  return parseJsonParts(text).map(documentOf);
-}
-
 /** JSON or YAML by content: a file named .json that holds YAML is still read. */
 export function parseManifestParts(text: string, fileName: string): DocumentParts[] {
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -289,7 +289,7 @@ export function parseManifestParts(text: string, fileName: string): DocumentPart
     const json = parseJsonParts(stripped);
     if (json[0]!.ok || fileName.endsWith('.json')) return json;
   }
-  return splitYamlDocuments(stripped).map((doc) => parseWithLines(doc.text, doc.firstLine - 1));
+  return parseYamlParts(stripped);
 }
 
 export function parseManifestText(text: string, fileName: string): ParsedDocument[] {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { isRecord } from '../../model/object.js';
-import { metadataOnly, slimItem, slimItemIn } from '../slim.js';
+import { listItemReader, metadataOnly } from '../slim.js';
 import { fileSource, parseItemRange } from './json-list.js';
 import { documentOf, parseManifestParts, type DocumentParts, type ParsedDocument } from './parse-documents.js';
 
@@ -31,8 +31,7 @@ export type WireResult = { documents: WireDocument[] } | { json: string; closedA
 function readItems(task: ParseTask & { kind: 'items' }): ItemsParsed | undefined {
   const fd = openSync(task.path, 'r');
   try {
-    const eachItem = !task.slim ? undefined : task.onlyNamespace === undefined ? slimItem : slimItemIn(task.onlyNamespace);
-    const read = parseItemRange(fileSource(fd, task.from, task.to), Uint8Array.from(task.indentation), eachItem);
+    const read = parseItemRange(fileSource(fd, task.from, task.to), Uint8Array.from(task.indentation), listItemReader(task));
     // Where the list ends, in the file (the range's source counts from its start).
     return read && (read.closedAt === undefined ? read : { ...read, closedAt: task.from + read.closedAt });
   } finally {
