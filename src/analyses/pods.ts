@@ -18,8 +18,6 @@ const STATUS_LISTS: readonly [string, ContainerType][] = [
   ['ephemeralContainerStatuses', 'ephemeralContainer'],
 ];
 
-const NO_STARTS: Map<string, string> = new Map();
-
 /** Start times by container type, then container name. */
 export type ContainerStarts = Readonly<Record<ContainerType, ReadonlyMap<string, string>>>;
 
@@ -30,8 +28,7 @@ export type ContainerStarts = Readonly<Record<ContainerType, ReadonlyMap<string,
 export function containerStartTimes(pod: K8sObject): ContainerStarts {
   const status = isRecord(pod.raw.status) ? pod.raw.status : {};
   const podStart = asString(status.startTime);
-  // Most pods have no init or ephemeral containers: one empty map serves them all.
-  const starts = { container: new Map<string, string>(), initContainer: NO_STARTS, ephemeralContainer: NO_STARTS };
+  const starts = { container: new Map<string, string>(), initContainer: new Map<string, string>(), ephemeralContainer: new Map<string, string>() };
   for (const [list, type] of STATUS_LISTS) {
     for (const entry of asArray(status[list])) {
       if (!isRecord(entry) || !isRecord(entry.state)) continue;
@@ -39,9 +36,7 @@ export function containerStartTimes(pod: K8sObject): ContainerStarts {
       const running = isRecord(entry.state.running) ? asString(entry.state.running.startedAt) : undefined;
       const terminated = isRecord(entry.state.terminated) ? asString(entry.state.terminated.startedAt) : undefined;
       const started = type === 'initContainer' ? terminated ?? running ?? podStart : running;
-      if (!name || !started) continue;
-      if (starts[type] === NO_STARTS) starts[type] = new Map<string, string>();
-      starts[type].set(name, started);
+      if (name && started) starts[type].set(name, started);
     }
   }
   return starts;

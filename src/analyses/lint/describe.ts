@@ -56,11 +56,6 @@ export function missingUses(ctx: LintContext, withKey: boolean): MissingUse[] {
     );
 }
 
-/**
- * Where the config a reference misses may really be: a config of the same kind and name in
- * another namespace (with the key, when a key is missing), or a near name in the same namespace.
- * '' when there is nothing to suggest.
- */
 /** The configs grouped the two ways hints look for them, made once per graph: a lint of thousands of missing references must not scan every config for each. */
 type ConfigsByName = Readonly<{ byKindName: Map<string, ConfigNode[]>; byKindNamespace: Map<string, ConfigNode[]> }>;
 const configsByNameOf = new WeakMap<ReadonlyMap<Ref, ConfigNode>, ConfigsByName>();
