@@ -54,7 +54,7 @@ export function slimPod(item: Record<string, unknown>): Record<string, unknown> 
   const status = isRecord(item.status) ? item.status : {};
   const slimStatuses = (list: unknown) => (Array.isArray(list) ? list.map((entry) => (isRecord(entry) ? definedOnly({ name: entry.name, state: entry.state }) : entry)) : undefined);
   return definedOnly({
-    metadata: withoutManagedFields(item.metadata),
+    metadata: slimPodMetadata(item.metadata),
     spec: slimPodSpec(item.spec),
     status: definedOnly({
       phase: status.phase,
@@ -64,6 +64,19 @@ export function slimPod(item: Record<string, unknown>): Record<string, unknown> 
       ephemeralContainerStatuses: slimStatuses(status.ephemeralContainerStatuses),
     }),
   });
+}
+
+/**
+ * What is read of a pod's metadata: its identity, labels (-l) and annotations (protection of a
+ * pod without a controller), its owners by kind and name, and whether it is being deleted. Uids,
+ * resourceVersion, timestamps and finalizers go: a watch keeps 100k pods.
+ */
+function slimPodMetadata(metadata: unknown): unknown {
+  if (!isRecord(metadata)) return metadata;
+  const owners = Array.isArray(metadata.ownerReferences)
+    ? metadata.ownerReferences.map((owner) => (isRecord(owner) ? definedOnly({ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, controller: owner.controller }) : owner))
+    : metadata.ownerReferences;
+  return definedOnly({ name: metadata.name, namespace: metadata.namespace, labels: metadata.labels, annotations: metadata.annotations, ownerReferences: owners, deletionTimestamp: metadata.deletionTimestamp });
 }
 
 /** Without the fields that are undefined: a slim object holds only what was read, as JSON would carry it (parse workers send JSON). */
