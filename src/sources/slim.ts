@@ -121,7 +121,7 @@ export function slimObject(item: Record<string, unknown>, options: { keepTemplat
 /** slimObject for an item of a List that may be anything: objects are slimmed, the rest is left as it is (and reported later). */
 const slimItem = (item: unknown): unknown => (isRecord(item) ? slimObject(item) : item);
 
-/** What a List reader leaves out: the item's place stays empty, so later items keep their index in messages. */
+/** What a List reader leaves out. Only objects are ever left out, and no message names an object item by its index, so nothing shifts. */
 export const SKIPPED_ITEM: unique symbol = Symbol('skipped item');
 
 /**

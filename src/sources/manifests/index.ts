@@ -173,8 +173,7 @@ function listFromRanges(path: string, layout: ListLayout, results: readonly Task
   const items: unknown[] = [];
   for (const [index, result] of results.entries()) {
     if (!result || Array.isArray(result) || (result.closedAt !== undefined) !== (index === results.length - 1)) return undefined;
-    // forEach, not for…of: the holes left by items read for another namespace stay out.
-    result.items.forEach((item) => items.push(item));
+    appendAll(items, result.items);
   }
   const closedAt = (results[results.length - 1] as { closedAt: number }).closedAt;
   const fd = openSync(path, 'r');

@@ -205,9 +205,7 @@ function readItems(window: Window, from: number, indentation: Uint8Array, eachIt
       return undefined;
     }
     const kept = eachItem(item);
-    // A skipped item leaves a hole: the items after it keep their index (forEach passes holes by).
-    if (kept === SKIPPED_ITEM) items.length++;
-    else items.push(kept);
+    if (kept !== SKIPPED_ITEM) items.push(kept);
     start = close + 1;
     const next = nextNonBlank();
     if (window.view[next] === CLOSE_BRACKET) return { items, closedAt: window.offset + next + 1 };

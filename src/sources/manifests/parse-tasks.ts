@@ -104,8 +104,7 @@ export function runTaskForWire(task: ParseTask): WireResult {
   try {
     if (task.kind === 'items') {
       const read = readItems(task);
-      // Items left out are holes, which JSON would make nulls: they are dropped (no message names an item of a dump by index).
-      return read && { json: JSON.stringify(read.items.filter(() => true)), ...(read.closedAt === undefined ? {} : { closedAt: read.closedAt }) };
+      return read && { json: JSON.stringify(read.items), ...(read.closedAt === undefined ? {} : { closedAt: read.closedAt }) };
     }
     const documents: WireDocument[] = [];
     for (const parts of readFileParts(task.path)) {
