@@ -42,21 +42,25 @@ function newest(entries: readonly ManagedEntry[]): ManagedEntry | undefined {
   return best;
 }
 
-/** Every field an entry owns, as paths of fieldsV1 keys; the `.` markers (the map itself) are not fields of their own. */
-function ownedLeaves(node: Record<string, unknown>, path = '', into: string[] = []): string[] {
-  for (const [field, child] of Object.entries(node)) {
-    if (field === '.') continue;
-    const childPath = path ? `${path}/${field}` : field;
-    if (isRecord(child) && Object.keys(child).some((key) => key !== '.')) ownedLeaves(child, childPath, into);
-    else into.push(childPath);
-  }
-  return into;
+/*
+ * What an entry owns, read from fieldsV1 in place: the `.` markers (the map itself) are not
+ * fields of their own, and a node with a field under it owns those fields, not itself. This runs
+ * once per key of every config a pod reads: no list of owned paths is built.
+ */
+function ownedFieldsOf(node: Record<string, unknown>): string[] {
+  return Object.keys(node).filter((field) => field !== '.');
 }
+
+function ownsFieldsUnder(node: unknown): node is Record<string, unknown> {
+  return isRecord(node) && Object.keys(node).some((field) => field !== '.');
+}
+
+const isDataField = (field: string): boolean => (DATA_FIELDS as readonly string[]).includes(field);
 
 /** The entry owns data keys and nothing else (no label, annotation or other field). */
 function ownsOnlyData(entry: ManagedEntry): boolean {
-  const leaves = ownedLeaves(entry.fieldsV1);
-  return leaves.length > 0 && leaves.every((leaf) => DATA_FIELDS.some((field) => leaf.startsWith(`${field}/`)));
+  const fields = ownedFieldsOf(entry.fieldsV1);
+  return fields.length > 0 && fields.every((field) => isDataField(field) && ownsFieldsUnder(entry.fieldsV1[field]));
 }
 
 /**
@@ -64,8 +68,12 @@ function ownsOnlyData(entry: ManagedEntry): boolean {
  * when the key is the one field it owns (no other data key, label, annotation or other field).
  */
 export function ownsOnlyKey(entry: ManagedEntry, key: string): boolean {
-  const leaves = ownedLeaves(entry.fieldsV1);
-  return leaves.length === 1 && DATA_FIELDS.some((field) => leaves[0] === `${field}/f:${key}`);
+  const fields = ownedFieldsOf(entry.fieldsV1);
+  if (fields.length !== 1 || !isDataField(fields[0]!)) return false;
+  const map = entry.fieldsV1[fields[0]!];
+  if (!isRecord(map)) return false;
+  const keys = ownedFieldsOf(map);
+  return keys.length === 1 && keys[0] === `f:${key}` && !ownsFieldsUnder(map[keys[0]]);
 }
 
 export function hasManagedFields(raw: RawObject): boolean {

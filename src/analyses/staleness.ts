@@ -1,5 +1,5 @@
 import type { GraphIndex } from '../graph/build.js';
-import { findMissing, whatIsMissing, whatIsUnverified, type Unverified } from '../graph/missing.js';
+import { findMissing, missingGiven, unverifiedGiven, type Unverified } from '../graph/missing.js';
 import type { ProtectedBy, Reference, Via } from '../model/graph.js';
 import { isRecord, metadataOf, type K8sObject } from '../model/object.js';
 import { makeRef, type Ref } from '../model/refs.js';
@@ -55,14 +55,14 @@ export type StalenessOptions = Readonly<{
 export const DEFAULT_PROTECTION_GRACE_MS = 5 * 60_000;
 
 /** The top controller through ownerReferences: Pod → ReplicaSet → Deployment, Job → CronJob; the pod itself without one. */
-export function topControllerOf(ref: Ref, controllerOf: ReadonlyMap<Ref, Ref>): Ref {
+export function topControllerOf(ref: Ref, controllerOf: ReadonlyMap<Ref, Ref>, maxDepth = 10): Ref {
   let current = ref;
-  for (let depth = 0; depth < 10 && controllerOf.has(current); depth++) current = controllerOf.get(current)!;
+  for (let depth = 0; depth < maxDepth; depth++) {
+    const next = controllerOf.get(current);
+    if (next === undefined) break;
+    current = next;
+  }
   return current;
-}
-
-function isAfter(a: string, b: string): boolean {
-  return Date.parse(a) > Date.parse(b);
 }
 
 function podReferences(pod: K8sObject): Reference[] {
@@ -83,11 +83,13 @@ export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'c
  * are: for one audit, or one batch of a watch's changes (judged one pod at a time).
  */
 export type StalenessCache = Readonly<{
-  /** each config's (key's) change time: thousands of pods read the same few configs */
-  changeTimes: Map<string, ChangeTime | undefined>;
+  /** each config's (key's, '' for the whole config) change time, and that time in ms: thousands of pods read the same few configs */
+  changeTimes: Map<Ref, Map<string, TimedChange | undefined>>;
   /** a workload's protection for one config, decided once, not per stale entry */
   protections: Map<string, ProtectedBy | null>;
 }>;
+
+type TimedChange = Readonly<{ change: ChangeTime; ms: number }>;
 
 export function newStalenessCache(): StalenessCache {
   return { changeTimes: new Map(), protections: new Map() };
@@ -104,15 +106,21 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
     if (!protections.has(id)) protections.set(id, protectionFor({ ...reference, workload }, annotations, config, index.reloaders));
     return protections.get(id)!;
   };
+  // By config, then key: looked up with strings that exist already, not a joined one made per reference.
   const changeTimeOf = (config: Ref, raw: K8sObject['raw'], key: string | null) => {
-    const id = key === null ? config : `${config}\u0000${key}`;
-    if (!changeTimes.has(id)) changeTimes.set(id, configChangeTime(raw, key));
-    return changeTimes.get(id);
+    let byKey = changeTimes.get(config);
+    if (!byKey) changeTimes.set(config, (byKey = new Map()));
+    const keyId = key ?? '';
+    if (byKey.has(keyId)) return byKey.get(keyId);
+    const change = configChangeTime(raw, key);
+    const timed = change && { change, ms: Date.parse(change.time) };
+    byKey.set(keyId, timed);
+    return timed;
   };
   for (const pod of pods) {
     const podRef = makeRef('Pod', pod.namespace, pod.name);
-    const workload = topControllerOf(podRef, index.controllerOf);
     const controller = index.controllerOf.get(podRef) ?? null;
+    const workload = controller === null ? podRef : topControllerOf(controller, index.controllerOf, 9);
     const state = podStateOf(pod);
     if (state !== 'running') {
       audits.push({ pod: podRef, workload, controller, state, stale: false, missing: [], unverified: [] });
@@ -125,22 +133,27 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
     let podIsStale = false;
     for (const reference of podReferences(pod)) {
       if (reference.update === 'none') continue;
-      if (whatIsMissing(reference, index)) {
+      const config = index.configs.get(reference.config);
+      if (missingGiven(reference, config, index.unreadConfigs)) {
         lacking.push(reference);
         continue;
       }
-      const unknown = reference.optional ? undefined : whatIsUnverified(reference, index);
+      const unknown = reference.optional ? undefined : unverifiedGiven(reference, config, index.unreadConfigs);
       if (unknown) unverified.push({ config: reference.config, key: reference.key, reason: unknown });
       const startedAt = reference.containerType && reference.container ? starts[reference.containerType].get(reference.container) : undefined;
       if (!startedAt) continue;
-      const config = index.configs.get(reference.config);
       // Declared by another kind (a SealedSecret), or always present but not in the source: no history to read.
       const object = config && index.declarations.get(reference.config)?.[0];
       if (!config || !object) continue;
       // By values where a timeline knows them; otherwise by managedFields' clock.
       const exact = index.timeline?.judge(reference.config, reference.key, startedAt, object.raw);
-      const change = exact ? (exact.stale ? { time: exact.changedAt, precision: 'exact' as const } : undefined) : changeTimeOf(reference.config, object.raw, reference.key);
-      if (!change || (!exact && !isAfter(change.time, startedAt))) continue;
+      let change: ChangeTime | undefined;
+      if (exact) change = exact.stale ? { time: exact.changedAt, precision: 'exact' } : undefined;
+      else {
+        const timed = changeTimeOf(reference.config, object.raw, reference.key);
+        change = timed && timed.ms > Date.parse(startedAt) ? timed.change : undefined;
+      }
+      if (!change) continue;
       const entry: StaleEntry = {
         pod: podRef,
         workload,
@@ -160,7 +173,7 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
         syncing.push(entry);
       }
     }
-    const missing = findMissing(lacking, index).map(({ config, key, optional }) => ({ config, key, optional }));
+    const missing = lacking.length === 0 ? [] : findMissing(lacking, index).map(({ config, key, optional }) => ({ config, key, optional }));
     audits.push({ pod: podRef, workload, controller, state, stale: podIsStale, missing, unverified });
   }
   return { stale: sortEntries(stale), syncing: sortEntries(syncing), pods: audits.sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0)) };

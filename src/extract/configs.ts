@@ -3,8 +3,11 @@ import type { ConfigNode, KeysFrom } from '../model/graph.js';
 import { makeRef } from '../model/refs.js';
 
 function keysOf(...maps: unknown[]): string[] {
+  const records = maps.filter(isRecord);
+  // Almost every config has one map (data): its keys are distinct already, no set is needed.
+  if (records.length <= 1) return records.length === 0 ? [] : Object.keys(records[0]!).sort();
   const keys = new Set<string>();
-  for (const map of maps) if (isRecord(map)) for (const key of Object.keys(map)) keys.add(key);
+  for (const map of records) for (const key of Object.keys(map)) keys.add(key);
   return [...keys].sort();
 }
 

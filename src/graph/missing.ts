@@ -4,10 +4,16 @@ import { configScope, parseRef, type Ref } from '../model/refs.js';
 /** Made in every namespace by kube-controller-manager: never declared in manifests, never missing. */
 export const ALWAYS_PRESENT_CONFIGMAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt']);
 
+const SLASH = 0x2f;
+
 function isAlwaysPresent(config: Ref): boolean {
-  // Asked for every reference of every pod: the ref is looked at in place, not parsed.
+  // Asked for every reference of every pod: the ref's name is compared in place, not cut out of it.
   if (!config.startsWith('ConfigMap/')) return false;
-  return ALWAYS_PRESENT_CONFIGMAPS.has(config.slice(config.indexOf('/', 'ConfigMap/'.length) + 1));
+  for (const name of ALWAYS_PRESENT_CONFIGMAPS) {
+    const at = config.length - name.length;
+    if (config.endsWith(name) && config.charCodeAt(at - 1) === SLASH && config.indexOf('/', 'ConfigMap/'.length) === at - 1) return true;
+  }
+  return false;
 }
 
 /**
@@ -27,9 +33,13 @@ function wasUnread(config: Ref, unread: UnreadConfigs): boolean {
 
 /** What a reference lacks: its whole config (key null), one key of a present config whose keys are known, or nothing. */
 export function whatIsMissing(reference: Reference, lookup: ConfigLookup): { key: string | null } | undefined {
+  return missingGiven(reference, lookup.configs.get(reference.config), lookup.unreadConfigs);
+}
+
+/** whatIsMissing, given the reference's config as looked up already (undefined: absent from the source). */
+export function missingGiven(reference: Reference, config: ConfigNode | undefined, unread: UnreadConfigs): { key: string | null } | undefined {
   if (isAlwaysPresent(reference.config)) return undefined;
-  const config = lookup.configs.get(reference.config);
-  if (!config) return wasUnread(reference.config, lookup.unreadConfigs) ? undefined : { key: null };
+  if (!config) return wasUnread(reference.config, unread) ? undefined : { key: null };
   if (reference.key !== null && keysKnown(config) && !config.keys.includes(reference.key)) return { key: reference.key };
   return undefined;
 }
@@ -38,9 +48,13 @@ export function whatIsMissing(reference: Reference, lookup: ConfigLookup): { key
 export type Unverified = 'config-unread' | 'keys-unknown';
 
 export function whatIsUnverified(reference: Reference, lookup: ConfigLookup): Unverified | undefined {
+  return unverifiedGiven(reference, lookup.configs.get(reference.config), lookup.unreadConfigs);
+}
+
+/** whatIsUnverified, given the reference's config as looked up already. */
+export function unverifiedGiven(reference: Reference, config: ConfigNode | undefined, unread: UnreadConfigs): Unverified | undefined {
   if (isAlwaysPresent(reference.config)) return undefined;
-  const config = lookup.configs.get(reference.config);
-  if (!config) return wasUnread(reference.config, lookup.unreadConfigs) ? 'config-unread' : undefined;
+  if (!config) return wasUnread(reference.config, unread) ? 'config-unread' : undefined;
   return reference.key !== null && !keysKnown(config) ? 'keys-unknown' : undefined;
 }
 
