@@ -55,9 +55,9 @@ export type StalenessOptions = Readonly<{
 export const DEFAULT_PROTECTION_GRACE_MS = 5 * 60_000;
 
 /** The top controller through ownerReferences: Pod → ReplicaSet → Deployment, Job → CronJob; the pod itself without one. */
-export function topControllerOf(ref: Ref, controllerOf: ReadonlyMap<Ref, Ref>, maxDepth = 10): Ref {
+export function topControllerOf(ref: Ref, controllerOf: ReadonlyMap<Ref, Ref>): Ref {
   let current = ref;
-  for (let depth = 0; depth < maxDepth; depth++) {
+  for (let depth = 0; depth < 10; depth++) {
     const next = controllerOf.get(current);
     if (next === undefined) break;
     current = next;
@@ -78,6 +78,8 @@ function podReferences(pod: K8sObject): Reference[] {
 /** What judging a pod needs to look up: a built graph's index, or the live state of `kstale watch`. */
 export type StalenessLookup = Pick<GraphIndex, 'controllerOf' | 'extracted' | 'configs' | 'declarations' | 'unreadConfigs' | 'reloaders' | 'timeline'>;
 
+type TimedChange = Readonly<{ change: ChangeTime; ms: number }>;
+
 /**
  * What judging pods looks up again and again, kept while the configs and workloads stay as they
  * are: for one audit, or one batch of a watch's changes (judged one pod at a time).
@@ -88,8 +90,6 @@ export type StalenessCache = Readonly<{
   /** a workload's protection for one config, decided once, not per stale entry */
   protections: Map<string, ProtectedBy | null>;
 }>;
-
-type TimedChange = Readonly<{ change: ChangeTime; ms: number }>;
 
 export function newStalenessCache(): StalenessCache {
   return { changeTimes: new Map(), protections: new Map() };
@@ -119,8 +119,8 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
   };
   for (const pod of pods) {
     const podRef = makeRef('Pod', pod.namespace, pod.name);
+    const workload = topControllerOf(podRef, index.controllerOf);
     const controller = index.controllerOf.get(podRef) ?? null;
-    const workload = controller === null ? podRef : topControllerOf(controller, index.controllerOf, 9);
     const state = podStateOf(pod);
     if (state !== 'running') {
       audits.push({ pod: podRef, workload, controller, state, stale: false, missing: [], unverified: [] });

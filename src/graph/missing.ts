@@ -4,16 +4,10 @@ import { configScope, parseRef, type Ref } from '../model/refs.js';
 /** Made in every namespace by kube-controller-manager: never declared in manifests, never missing. */
 export const ALWAYS_PRESENT_CONFIGMAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt']);
 
-const SLASH = 0x2f;
-
 function isAlwaysPresent(config: Ref): boolean {
-  // Asked for every reference of every pod: the ref's name is compared in place, not cut out of it.
+  // Asked for every reference of every pod: the ref is looked at in place, not parsed.
   if (!config.startsWith('ConfigMap/')) return false;
-  for (const name of ALWAYS_PRESENT_CONFIGMAPS) {
-    const at = config.length - name.length;
-    if (config.endsWith(name) && config.charCodeAt(at - 1) === SLASH && config.indexOf('/', 'ConfigMap/'.length) === at - 1) return true;
-  }
-  return false;
+  return ALWAYS_PRESENT_CONFIGMAPS.has(config.slice(config.indexOf('/', 'ConfigMap/'.length) + 1));
 }
 
 /**
