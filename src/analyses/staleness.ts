@@ -112,7 +112,10 @@ export function findStale(pods: readonly K8sObject[], index: StalenessLookup, op
     if (!byKey) changeTimes.set(config, (byKey = new Map()));
     const keyId = key ?? '';
     if (byKey.has(keyId)) return byKey.get(keyId);
-    const change = configChangeTime(raw, key);
+    const dated = configChangeTime(raw, key);
+    // The timeline saw every change of the value since a moment: a managedFields time after it dates another field.
+    const bound = dated && index.timeline?.lastChange(config, key, raw);
+    const change = dated && bound && Date.parse(dated.time) > Date.parse(bound) ? { ...dated, time: bound } : dated;
     const timed = change && { change, ms: Date.parse(change.time) };
     byKey.set(keyId, timed);
     return timed;

@@ -192,20 +192,11 @@ export class ValueTimeline {
    * managedFields decide. `raw` is the config now, to tell whether a read-back timeline is current.
    */
   judge(config: Ref, key: string | null, startedAt: string, raw: RawObject): ExactVerdict | undefined {
-    const state = this.configs.get(config);
-    if (!state) return undefined;
-    const keys = key === null ? [...state.keys.keys()] : [key];
-    if (keys.length === 0) return undefined;
+    const keyStates = this.knownKeys(config, key, raw);
+    if (!keyStates) return undefined;
     let stale = false;
     let changedAt: string | undefined;
-    for (const name of keys) {
-      const keyState = state.keys.get(name);
-      if (!keyState) return undefined;
-      // Read back without digests: exact only while managedFields say nothing was written after it was saved.
-      if (keyState.current === undefined && keyState.versions.at(-1)!.id !== ABSENT) {
-        const written = changeTimeOf(raw, name);
-        if (written && later(written, this.savedAt)) return undefined;
-      }
+    for (const keyState of keyStates) {
       const verdict = judgeVersions(keyState.versions, startedAt);
       if (!verdict) return undefined;
       if (verdict.stale) {
@@ -214,6 +205,48 @@ export class ValueTimeline {
       }
     }
     return { stale, changedAt: changedAt ?? '' };
+  }
+
+  /**
+   * The latest moment the value a reader of `key` (null: every key) can have changed: when its
+   * current version began, for a key whose every change a watcher saw (the first version begins
+   * at the managedFields time of the first sight). undefined when the timeline cannot tell, as
+   * for judge. For a container that started before what the timeline knows, managedFields still
+   * decide, but a time of theirs that moved later (the owning manager wrote another key, a label)
+   * dates no change of this value.
+   */
+  lastChange(config: Ref, key: string | null, raw: RawObject): string | undefined {
+    const keyStates = this.knownKeys(config, key, raw);
+    if (!keyStates) return undefined;
+    let latest: string | undefined;
+    for (const keyState of keyStates) {
+      if (keyState.versions.some((version) => !version.observed)) return undefined;
+      const since = keyState.versions.at(-1)!.since;
+      if (!latest || later(since, latest)) latest = since;
+    }
+    return latest;
+  }
+
+  /**
+   * The keys a reader of `key` (null: every key) reads, when the timeline knows each of them up to
+   * now: read back without digests, only while managedFields say nothing was written after it was saved.
+   */
+  private knownKeys(config: Ref, key: string | null, raw: RawObject): KeyState[] | undefined {
+    const state = this.configs.get(config);
+    if (!state) return undefined;
+    const names = key === null ? [...state.keys.keys()] : [key];
+    if (names.length === 0) return undefined;
+    const known: KeyState[] = [];
+    for (const name of names) {
+      const keyState = state.keys.get(name);
+      if (!keyState) return undefined;
+      if (keyState.current === undefined && keyState.versions.at(-1)!.id !== ABSENT) {
+        const written = changeTimeOf(raw, name);
+        if (written && later(written, this.savedAt)) return undefined;
+      }
+      known.push(keyState);
+    }
+    return known;
   }
 
   /** Whether the timeline could judge a container of this start (for the summary: from when it covers). */

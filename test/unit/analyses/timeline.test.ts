@@ -2,6 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValueTimeline } from '../../../src/analyses/timeline.js';
 import { shardTimeline } from '../../../src/actions/timeline.js';
+import { buildGraph } from '../../../src/graph/build.js';
+import { findStale } from '../../../src/analyses/staleness.js';
+import type { K8sObject } from '../../../src/model/object.js';
 
 const CM = 'ConfigMap/vals/app-cfg';
 /** A config object with one manager entry owning `keys` at `time`. */
@@ -43,6 +46,53 @@ describe('[U] value timeline: staleness by values, not by a manager\'s clock (is
 
   it('a container that started before what the timeline knows is left to managedFields', () => {
     assert.equal(watched().judge(CM, 'A', '2026-11-24T09:30:00Z', raw('2026-11-24T10:00:00Z')), undefined);
+  });
+
+  it('the latest moment a value can have changed: when its current version began, for keys whose every change a watcher saw', () => {
+    const timeline = watched();
+    timeline.observe(CM, digests({ A: '1', B: '1', C: '2' }), raw('2026-11-24T13:20:00Z'), '2026-11-24T13:20:03Z');
+    const now = raw('2026-11-24T13:20:00Z');
+    assert.equal(timeline.lastChange(CM, 'A', now), '2026-11-24T10:00:00Z', 'unchanged since the first sight: its managedFields time then, not the manager\'s time now');
+    assert.equal(timeline.lastChange(CM, 'C', now), '2026-11-24T13:20:00Z');
+    assert.equal(timeline.lastChange(CM, null, now), '2026-11-24T13:20:00Z', 'a reader of every key: the latest of them');
+    assert.equal(timeline.lastChange(CM, 'D', now), undefined, 'a key it never saw');
+    assert.equal(timeline.lastChange('ConfigMap/vals/other', 'A', now), undefined);
+    timeline.touch('2026-11-24T14:00:00Z');
+    const back = ValueTimeline.fromDocument(JSON.parse(JSON.stringify(timeline.toDocument())))!;
+    assert.equal(back.lastChange(CM, 'A', now), '2026-11-24T10:00:00Z', 'read back, nothing written since the save');
+    assert.equal(back.lastChange(CM, 'A', raw('2026-11-24T15:00:00Z')), undefined, 'written after the save: unknown');
+  });
+
+  it('a container older than the timeline is judged by managedFields, dated no later than the timeline allows', () => {
+    const timeline = watched();
+    // C changes at 13:20: helm owns A, B and C, so its entry (and A's managedFields time) moves to 13:20 too.
+    timeline.observe(CM, digests({ A: '1', B: '1', C: '2' }), raw('2026-11-24T13:20:00Z'), '2026-11-24T13:20:03Z');
+    const config: K8sObject = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'vals', name: 'app-cfg', origin: null, raw: { apiVersion: 'v1', kind: 'ConfigMap', ...raw('2026-11-24T13:20:00Z'), data: { A: '1', B: '1', C: '2' } } };
+    const podReading = (name: string, key: string): K8sObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: 'vals',
+      name,
+      origin: null,
+      raw: {
+        metadata: { name, namespace: 'vals' },
+        spec: { containers: [{ name: 'app', env: [{ name: key, valueFrom: { configMapKeyRef: { name: 'app-cfg', key } } }] }] },
+        status: { phase: 'Running', containerStatuses: [{ name: 'app', state: { running: { startedAt: '2026-11-24T09:30:00Z' } } }] },
+      },
+    });
+    const objects = [config, podReading('reads-a', 'A'), podReading('reads-c', 'C')];
+    const judged = (withTimeline: boolean) => {
+      const { index } = buildGraph(objects, { type: 'manifests', paths: [], now: '2026-11-24T16:00:00Z' }, withTimeline ? { timeline } : {});
+      return findStale(objects.slice(1), index, { now: '2026-11-24T16:00:00Z', syncPeriodMs: 90_000 }).stale.map((entry) => [entry.pod, entry.key, entry.changedAt, entry.precision]);
+    };
+    assert.deepEqual(judged(false), [
+      ['Pod/vals/reads-a', 'A', '2026-11-24T13:20:00Z', 'manager'],
+      ['Pod/vals/reads-c', 'C', '2026-11-24T13:20:00Z', 'manager'],
+    ]);
+    assert.deepEqual(judged(true), [
+      ['Pod/vals/reads-a', 'A', '2026-11-24T10:00:00Z', 'manager'],
+      ['Pod/vals/reads-c', 'C', '2026-11-24T13:20:00Z', 'manager'],
+    ], 'A did not change at 13:20: the timeline saw its value stay');
   });
 
   it('read back: exact while managedFields say nothing was written after it was saved; a later write falls back', () => {
